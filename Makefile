@@ -1,0 +1,59 @@
+# Coat Tail Capital: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -Eeuo pipefail -c
+.DEFAULT_GOAL := help
+
+JOBS ?= 2
+FUZZ_SECONDS ?= 600
+COATTAIL_CACHE ?= $(HOME)/.cache/coattail
+export COATTAIL_CACHE
+
+.PHONY: help deps tools build build-asan demo test test-unit infra-check bench fuzz format lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## Install the Debian packages the engine needs (apt-get; idempotent)
+	@tools/deps.sh
+
+tools: ## Install the pinned infrastructure toolchain into $(COATTAIL_CACHE)
+	@tools/bootstrap.sh
+
+build: deps ## Release build: build/release/coattail
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+demo: build ## Simulate a market, score it, print the leaderboard and the evaluation
+	@build/release/coattail demo
+
+test-unit: build-asan ## Unit, property and end-to-end tests under ASan + UBSan
+	@ctest --preset asan -j $(JOBS)
+
+infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terraform-docs
+	@tests/infra/infra_check.sh
+
+test: test-unit infra-check ## Everything CI runs
+
+bench: build ## Engine vs DuckDB on >= 10M events (one core)
+	@tests/bench/run_bench.sh
+
+fuzz: deps ## libFuzzer on the event parser for FUZZ_SECONDS (default 600)
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target parser_fuzzer
+	@mkdir -p build/fuzz/corpus
+	@build/fuzz/src/coattail/event/parser_fuzzer -max_total_time=$(FUZZ_SECONDS) \
+	  -print_final_stats=1 build/fuzz/corpus fuzz/corpus/parser
+
+format: ## clang-format every C++ file in place
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint: build ## clang-tidy (bugprone, performance, modernize) on the sources
+	@git ls-files 'src/*.cc' 'apps/*.cc' | grep -v '_test.cc$$' | \
+	  xargs clang-tidy -p build/release --quiet
+
+clean: ## Remove build outputs
+	@rm -rf build out

@@ -1,0 +1,310 @@
+# The streaming layer: the customer managed key that encrypts the streams (and the streaming log
+# groups), the on-demand trades and dead-letter streams, the Firehose delivery stream that lands the
+# trades in the raw bucket, and the stream alarms. Everything billed by the hour is behind
+# var.enabled (the stop lifecycle); the key and the Firehose log group stay. See README.md.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  count      = var.enabled ? 1 : 0
+
+  trades_stream_name      = "${var.name_prefix}-trades"
+  dead_letter_stream_name = "${var.name_prefix}-dead-letter"
+  firehose_name           = "${var.name_prefix}-trades-to-raw"
+  firehose_log_group_name = "/aws/kinesisfirehose/${local.firehose_name}"
+  firehose_log_stream     = "DestinationDelivery"
+
+  # Data contract: hour-partitioned landing prefix (Firehose arrival time, UTC) and a separate error
+  # prefix keyed by the error type.
+  raw_prefix       = "raw/trades/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+  raw_error_prefix = "raw-errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/"
+
+  log_group_name_patterns = concat(
+    ["/aws/kinesisfirehose/${var.name_prefix}-*", "/aws/emr-serverless/${var.name_prefix}-*"],
+    var.additional_log_group_name_patterns,
+  )
+  log_group_arns = [
+    for p in local.log_group_name_patterns :
+    "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${p}"
+  ]
+
+  key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # The account administers its key; IAM policies in this account decide who USES it (the
+        # producer, speed-layer, Firehose and EMR roles in the iam module get kms:GenerateDataKey /
+        # kms:Decrypt on this key ARN). No role ARNs here, so no dependency cycle with the iam module.
+        Sid       = "AccountAdministersKeyViaIam"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*" # in a key policy "*" means "this key"
+      },
+      {
+        # CloudWatch Logs encrypts only our streaming log groups (Firehose errors, EMR Serverless).
+        Sid       = "CloudWatchLogsEncryptsStreamingLogGroups"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action = [
+          "kms:Encrypt*",
+          "kms:Decrypt*",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:Describe*",
+        ]
+        Resource  = "*"
+        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arns } }
+      },
+      {
+        # EMR Serverless encrypts job logs in managed storage (Spark UI event logs) with this key when
+        # StartJobRun passes it as encryptionKeyArn; only for applications of this account and region.
+        Sid       = "EmrServerlessEncryptsJobLogs"
+        Effect    = "Allow"
+        Principal = { Service = "emr-serverless.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:emr-serverless:${var.region}:${local.account_id}:/applications/*" }
+        }
+      },
+    ]
+  })
+
+  alarm_actions = [var.alarm_sns_topic_arn]
+
+  # Throttling alarms for both streams (for_each keys are static, so they are known at plan time).
+  stream_keys = var.enabled ? toset(["trades", "dead_letter"]) : toset([])
+  stream_names = {
+    trades      = local.trades_stream_name
+    dead_letter = local.dead_letter_stream_name
+  }
+  throttle_metrics = {
+    read_throttled = {
+      metric = "ReadProvisionedThroughputExceeded"
+      what   = "GetRecords calls throttled (consumers exceed the read limit)"
+    }
+    write_throttled = {
+      metric = "WriteProvisionedThroughputExceeded"
+      what   = "PutRecord(s) calls throttled (producers exceed the write limit)"
+    }
+    putrecords_throttled = {
+      metric = "PutRecords.ThrottledRecords"
+      what   = "records rejected inside PutRecords batches (HTTP 200 with FailedRecordCount)"
+    }
+  }
+  throttle_alarms = {
+    for pair in setproduct(local.stream_keys, keys(local.throttle_metrics)) :
+    "${pair[0]}_${pair[1]}" => {
+      stream = pair[0]
+      metric = local.throttle_metrics[pair[1]].metric
+      what   = local.throttle_metrics[pair[1]].what
+      name   = "${local.stream_names[pair[0]]}-${replace(pair[1], "_", "-")}"
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Customer managed key (kept when streaming is off)
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_kms_key" "streams" {
+  description             = "${var.name_prefix}: Kinesis streams (SSE), Firehose and EMR Serverless log groups, EMR job logs"
+  enable_key_rotation     = true
+  rotation_period_in_days = var.kms_rotation_period_in_days
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  policy                  = local.key_policy
+
+  tags = merge(var.tags, { Name = "${var.name_prefix}-streams" })
+}
+
+resource "aws_kms_alias" "streams" {
+  name          = "alias/${var.name_prefix}-streams"
+  target_key_id = aws_kms_key.streams.key_id
+}
+
+# ---------------------------------------------------------------------------------------------
+# Streams (on-demand, KMS-encrypted)
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_kinesis_stream" "trades" {
+  count = local.count
+
+  name                      = local.trades_stream_name
+  retention_period          = var.retention_period_hours
+  encryption_type           = "KMS"
+  kms_key_id                = aws_kms_key.streams.arn
+  enforce_consumer_deletion = true
+
+  stream_mode_details {
+    stream_mode = "ON_DEMAND"
+  }
+
+  tags = merge(var.tags, { Name = local.trades_stream_name })
+}
+
+# Rejected records with their reasons (written by the producer / speed layer).
+resource "aws_kinesis_stream" "dead_letter" {
+  count = local.count
+
+  name                      = local.dead_letter_stream_name
+  retention_period          = var.dead_letter_retention_period_hours
+  encryption_type           = "KMS"
+  kms_key_id                = aws_kms_key.streams.arn
+  enforce_consumer_deletion = true
+
+  stream_mode_details {
+    stream_mode = "ON_DEMAND"
+  }
+
+  tags = merge(var.tags, { Name = local.dead_letter_stream_name })
+}
+
+# ---------------------------------------------------------------------------------------------
+# Firehose: trades stream -> raw bucket (GZIP, hour partitions, separate error prefix)
+# ---------------------------------------------------------------------------------------------
+
+# Kept when streaming is off (costs nothing idle; keeps the delivery-error history readable).
+resource "aws_cloudwatch_log_group" "firehose" {
+  name              = local.firehose_log_group_name
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = aws_kms_key.streams.arn
+
+  tags = merge(var.tags, { Name = local.firehose_log_group_name })
+}
+
+resource "aws_cloudwatch_log_stream" "firehose" {
+  name           = local.firehose_log_stream
+  log_group_name = aws_cloudwatch_log_group.firehose.name
+}
+
+resource "aws_kinesis_firehose_delivery_stream" "raw" {
+  #checkov:skip=CKV_AWS_240:Firehose rejects delivery-stream SSE when the source is a Kinesis data stream; records are encrypted at rest by the source stream's KMS key (CMK) and in S3 by the bucket default (SSE-S3).
+  #checkov:skip=CKV_AWS_241:Same as CKV_AWS_240: no DeliveryStreamEncryptionConfiguration is allowed with a Kinesis stream source; the source stream uses the customer managed key.
+  count = local.count
+
+  name        = local.firehose_name
+  destination = "extended_s3"
+
+  kinesis_source_configuration {
+    kinesis_stream_arn = aws_kinesis_stream.trades[0].arn
+    role_arn           = var.firehose_role_arn
+  }
+
+  extended_s3_configuration {
+    role_arn            = var.firehose_role_arn
+    bucket_arn          = var.raw_bucket_arn
+    prefix              = local.raw_prefix
+    error_output_prefix = local.raw_error_prefix
+    compression_format  = "GZIP"
+    buffering_size      = var.firehose_buffering_size_mb
+    buffering_interval  = var.firehose_buffering_interval_seconds
+    # No kms_key_arn: objects get the bucket default (SSE-S3), which is the only server-side
+    # encryption the lakehouse bucket policies accept (see README).
+
+    cloudwatch_logging_options {
+      enabled         = true
+      log_group_name  = aws_cloudwatch_log_group.firehose.name
+      log_stream_name = aws_cloudwatch_log_stream.firehose.name
+    }
+  }
+
+  tags = merge(var.tags, { Name = local.firehose_name })
+
+  lifecycle {
+    precondition {
+      condition     = var.firehose_role_arn != null && var.raw_bucket_arn != null
+      error_message = "firehose_role_arn and raw_bucket_arn are required while enabled is true."
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Alarms (only while streaming is on)
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "trades_iterator_age" {
+  count = local.count
+
+  alarm_name          = "${local.trades_stream_name}-iterator-age"
+  alarm_description   = "Oldest unread record on ${local.trades_stream_name} is older than ${var.iterator_age_threshold_ms} ms: a consumer (speed layer / Firehose) is falling behind or stuck."
+  namespace           = "AWS/Kinesis"
+  metric_name         = "GetRecords.IteratorAgeMilliseconds"
+  dimensions          = { StreamName = aws_kinesis_stream.trades[0].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.iterator_age_threshold_ms
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "throttling" {
+  for_each = local.throttle_alarms
+
+  alarm_name          = each.value.name
+  alarm_description   = "${local.stream_names[each.value.stream]}: ${each.value.what} (${each.value.metric} > ${var.throttle_alarm_threshold} in 5 minutes)."
+  namespace           = "AWS/Kinesis"
+  metric_name         = each.value.metric
+  dimensions          = { StreamName = each.value.stream == "trades" ? aws_kinesis_stream.trades[0].name : aws_kinesis_stream.dead_letter[0].name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.throttle_alarm_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letter_records" {
+  count = local.count
+
+  alarm_name          = "${local.dead_letter_stream_name}-incoming-records"
+  alarm_description   = "Records are being rejected to ${local.dead_letter_stream_name} (IncomingRecords > ${var.dead_letter_records_threshold} in 5 minutes)."
+  namespace           = "AWS/Kinesis"
+  metric_name         = "IncomingRecords"
+  dimensions          = { StreamName = aws_kinesis_stream.dead_letter[0].name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.dead_letter_records_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "firehose_freshness" {
+  count = local.count
+
+  alarm_name          = "${local.firehose_name}-data-freshness"
+  alarm_description   = "Oldest record in ${local.firehose_name} is older than ${var.firehose_freshness_threshold_seconds} s: delivery to the raw bucket is failing or stuck (see log group ${local.firehose_log_group_name})."
+  namespace           = "AWS/Firehose"
+  metric_name         = "DeliveryToS3.DataFreshness"
+  dimensions          = { DeliveryStreamName = aws_kinesis_firehose_delivery_stream.raw[0].name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.firehose_freshness_threshold_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}

@@ -1,0 +1,906 @@
+#include "coattail/engine/engine.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "coattail/engine/binary_io.h"
+#include "coattail/engine/hash.h"
+#include "coattail/stats/score.h"
+
+namespace coattail::engine {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr uint32_t kStateMagic = 0x43545331;  // "CTS1"
+constexpr uint32_t kStateVersion = 1;
+constexpr std::string_view kRuleLargeTrade = "smart_money_large_trade";
+
+enum EffectFlags : uint8_t {
+  kBotPair = 1,   // completed a same-block round trip
+  kWashPair = 2,  // completed a matched self round trip
+};
+
+std::string FormatUsd(double usd) {
+  if (usd >= 1e6) return absl::StrFormat("$%.2fM", usd / 1e6);
+  if (usd >= 1e3) return absl::StrFormat("$%.1fk", usd / 1e3);
+  return absl::StrFormat("$%.2f", usd);
+}
+
+}  // namespace
+
+struct Engine::Token {
+  std::string symbol;
+  bool is_benchmark = false;
+  bool has_price = false;
+  int64_t last_time_ms = 0;
+  double last_price = 0;
+  double bench_at_last = kNaN;  // benchmark price when last_price was recorded
+  stats::BetaEstimator beta;
+  std::vector<PendingEval> pending;  // a heap under PendingLater
+};
+
+struct Engine::Holding {
+  WalletId wallet = 0;
+  TokenId token = 0;
+  Position position;
+  // The previous trade of this wallet in this token, for round-trip detection.
+  int64_t last_time_ms = INT64_MIN;
+  int64_t last_block = -1;
+  double last_amount = 0;
+  ChainId last_chain = 0;
+  int8_t last_side = 0;  // 0: no open leg
+};
+
+struct ScoreSnapshot {
+  double effective_n = 0;
+  double mean = 0;
+  double std_error = 0;
+  double shrunk_alpha = 0;
+  double t_stat = 0;
+  double p_value = 1;
+  double q_value = 1;
+  double hit_rate = 0;
+  double hit_rate_lower = 0;
+  bool eligible = false;
+  bool smart_money = false;  // the statistical gate and no behaviour flag
+};
+
+struct Engine::Wallet {
+  Address address{};
+  std::vector<uint32_t> holdings;
+  double volume_usd = 0;
+  double buy_usd = 0;
+  double sell_usd = 0;
+  double max_trade_usd = 0;
+  int64_t trade_count = 0;
+  int64_t bot_pairs = 0;
+  int64_t wash_pairs = 0;
+  int64_t first_ms = INT64_MAX;
+  int64_t last_ms = INT64_MIN;
+  std::vector<stats::DecayedMoments> moments;  // one per horizon
+  std::array<ScoreSnapshot, kMaxHorizons> snap{};
+  bool bot_like = false;
+  bool exchange_like = false;
+  bool wash_like = false;
+  std::deque<int64_t> recent_alerts;  // event times of alerts inside the rate window
+};
+
+struct Engine::TradeEffect {
+  Key128 key;
+  Key128 alert_key;
+  int64_t time_ms = 0;
+  WalletId wallet = 0;
+  uint32_t holding = 0;
+  int8_t side = 1;
+  bool retracted = false;
+  bool alerted = false;
+  uint8_t flags = 0;
+  uint8_t resolved_mask = 0;
+  double amount = 0;
+  double price = 0;
+  double usd = 0;
+  SellEffect sell;
+  std::array<double, kMaxHorizons> r{};
+  std::array<int64_t, kMaxHorizons> r_time_ms{};
+};
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineConfig& config,
+                                                        AlertSink* alerts, RejectSink* rejects) {
+  if (absl::Status s = config.Validate(); !s.ok()) return s;
+  return std::unique_ptr<Engine>(new Engine(config, alerts, rejects));
+}
+
+Engine::Engine(const EngineConfig& config, AlertSink* alerts, RejectSink* rejects)
+    : config_(config), alert_sink_(alerts), reject_sink_(rejects) {
+  benchmark_id_ = InternToken(config_.benchmark);
+  tokens_[benchmark_id_]->is_benchmark = true;
+}
+
+Engine::~Engine() = default;
+
+void Engine::Reject(int64_t line, std::string_view reason, std::string_view raw) {
+  ++counters_.rejected;
+  if (reject_sink_ != nullptr) reject_sink_->OnReject(line, reason, raw);
+}
+
+TokenId Engine::InternToken(std::string_view symbol) {
+  if (auto it = token_ids_.find(absl::string_view(symbol.data(), symbol.size())); it != token_ids_.end()) return it->second;
+  const auto id = static_cast<TokenId>(tokens_.size());
+  auto token = std::make_unique<Token>();
+  token->symbol = std::string(symbol);
+  token->beta = stats::BetaEstimator(config_.beta_prior_strength);
+  tokens_.push_back(std::move(token));
+  token_ids_.emplace(std::string(symbol), id);
+  return id;
+}
+
+ChainId Engine::InternChain(std::string_view chain) {
+  if (auto it = chain_ids_.find(absl::string_view(chain.data(), chain.size())); it != chain_ids_.end()) return it->second;
+  const auto id = static_cast<ChainId>(chain_names_.size());
+  chain_names_.emplace_back(chain);
+  chain_ids_.emplace(std::string(chain), id);
+  return id;
+}
+
+WalletId Engine::InternWallet(const Address& address) {
+  if (auto it = wallet_ids_.find(address); it != wallet_ids_.end()) return it->second;
+  const auto id = static_cast<WalletId>(wallets_.size());
+  auto wallet = std::make_unique<Wallet>();
+  wallet->address = address;
+  wallet->moments.assign(config_.horizons_ms.size(),
+                         stats::DecayedMoments(config_.half_life_ms));
+  wallets_.push_back(std::move(wallet));
+  wallet_ids_.emplace(address, id);
+  return id;
+}
+
+Engine::Holding& Engine::HoldingFor(WalletId wallet, TokenId token) {
+  const uint64_t key = (static_cast<uint64_t>(wallet) << 32) | token;
+  auto [it, inserted] = holding_ids_.try_emplace(key, static_cast<uint32_t>(holdings_.size()));
+  if (inserted) {
+    Holding h;
+    h.wallet = wallet;
+    h.token = token;
+    holdings_.push_back(h);
+    wallets_[wallet]->holdings.push_back(it->second);
+  }
+  return holdings_[it->second];
+}
+
+bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
+                     CompactEvent& out) {
+  out.line = line;
+  out.seq = next_seq_++;
+  if (ev.kind == event::EventKind::kPrice) {
+    out.time_ms = ev.price.time_ms;
+    out.token = InternToken(ev.price.token);
+    out.cls = out.token == benchmark_id_ ? EventClass::kBenchmarkPrice : EventClass::kPrice;
+    out.price_usd = ev.price.price_usd;
+    return true;
+  }
+  const event::TradeView& t = ev.trade;
+  Address address{};
+  if (!ParseHexBytes(t.wallet, address.data(), address.size()) ||
+      !ParseHexBytes(t.tx_hash, out.tx.data(), out.tx.size())) {
+    // The parser validates both; this guards the invariant rather than trusting it silently.
+    Reject(line, "internal: address or hash failed to decode", raw);
+    return false;
+  }
+  out.time_ms = t.block_time_ms;
+  out.cls = EventClass::kTrade;
+  out.removed = t.removed;
+  out.side = t.side == event::Side::kBuy ? 1 : -1;
+  out.chain = InternChain(t.chain);
+  out.token = InternToken(t.token);
+  out.wallet = InternWallet(address);
+  out.block_number = t.block_number;
+  out.log_index = t.log_index;
+  out.amount = t.amount;
+  out.price_usd = t.price_usd;
+  out.usd_value = t.usd_value;
+  out.key = TradeKey(t.chain, out.tx, t.log_index);
+  if (t.removed) retraction_raw_.emplace(out.seq, std::string(raw));
+  return true;
+}
+
+void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_long) {
+  ++counters_.lines_read;
+  if (too_long) {
+    Reject(line_number, "line too long", line);
+    return;
+  }
+  event::EventView ev;
+  if (absl::Status s = parser_.Parse(line, ev); !s.ok()) {
+    Reject(line_number, std::string_view(s.message().data(), s.message().size()), line);
+    return;
+  }
+  const int64_t t = ev.time_ms();
+  if (watermark_ms_ != INT64_MIN && t < watermark_ms_ - config_.lateness_ms) {
+    ++counters_.late;
+    Reject(line_number,
+           absl::StrCat("late: event time ", t, " is ", watermark_ms_ - t,
+                        " ms behind the newest event time ", watermark_ms_, " (lateness ",
+                        config_.lateness_ms, " ms)"),
+           line);
+    return;
+  }
+  CompactEvent ce;
+  if (!Compact(ev, line_number, line, ce)) return;
+  buffer_.push_back(ce);
+  std::push_heap(buffer_.begin(), buffer_.end(), EventLater{});
+  if (t > watermark_ms_) watermark_ms_ = t;
+  ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
+}
+
+void Engine::ReleaseReady(int64_t bound_ms, bool all) {
+  // Strictly earlier than the bound: an event stamped exactly at the bound may still arrive without
+  // being late, and it might have to be processed before one already buffered (class order).
+  while (!buffer_.empty() && (all || buffer_.front().time_ms < bound_ms)) {
+    std::pop_heap(buffer_.begin(), buffer_.end(), EventLater{});
+    const CompactEvent e = buffer_.back();
+    buffer_.pop_back();
+    Apply(e);
+  }
+}
+
+void Engine::Finish() {
+  ReleaseReady(0, true);
+  const int64_t now = watermark_ms_ == INT64_MIN ? 0 : watermark_ms_;
+  TakeSnapshot(now);
+  finished_ = true;
+}
+
+void Engine::Apply(const CompactEvent& e) {
+  MaybeSnapshot(e.time_ms);
+  EvictEffects(e.time_ms);
+  if (e.cls == EventClass::kTrade) {
+    if (e.removed) {
+      ApplyRetraction(e);
+    } else {
+      ApplyTrade(e);
+    }
+  } else {
+    ApplyPrice(e);
+  }
+}
+
+double Engine::BenchmarkAt(int64_t time_ms) const {
+  auto it = std::upper_bound(bench_times_.begin(), bench_times_.end(), time_ms);
+  if (it == bench_times_.begin()) return kNaN;
+  return bench_prices_[static_cast<size_t>(it - bench_times_.begin() - 1)];
+}
+
+Engine::TradeEffect* Engine::EffectAt(uint64_t seq) {
+  if (seq < effects_base_seq_ || seq - effects_base_seq_ >= effects_.size()) return nullptr;
+  return &effects_[seq - effects_base_seq_];
+}
+
+void Engine::EvictEffects(int64_t now_ms) {
+  while (!effects_.empty() && effects_.front().time_ms < now_ms - config_.dedup_window_ms) {
+    auto it = effect_by_key_.find(effects_.front().key);
+    if (it != effect_by_key_.end() && it->second == effects_base_seq_) effect_by_key_.erase(it);
+    effects_.pop_front();
+    ++effects_base_seq_;
+  }
+}
+
+void Engine::ResolveDue(Token& token, int64_t before_ms) {
+  while (!token.pending.empty() && token.pending.front().due_ms < before_ms) {
+    std::pop_heap(token.pending.begin(), token.pending.end(), PendingLater{});
+    const PendingEval pe = token.pending.back();
+    token.pending.pop_back();
+    TradeEffect* effect = EffectAt(pe.effect_seq);
+    if (effect != nullptr && effect->retracted) {
+      ++counters_.evaluations_cancelled;
+      continue;
+    }
+    // The token's last price is the last at or before the due time: a later one would already have
+    // resolved this evaluation. The benchmark may have moved on, so it is looked up.
+    const double b1 = BenchmarkAt(pe.due_ms);
+    const double r = static_cast<double>(pe.side) *
+                     (std::log(token.last_price / pe.p0) - token.beta.beta() * std::log(b1 / pe.b0));
+    // Add fails only on non-finite input; r is finite because every price is finite and > 0.
+    wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms).status().IgnoreError();
+    if (effect != nullptr) {
+      effect->r[pe.horizon] = r;
+      effect->r_time_ms[pe.horizon] = before_ms;
+      effect->resolved_mask = static_cast<uint8_t>(effect->resolved_mask | (1u << pe.horizon));
+    }
+    ++counters_.evaluations_resolved;
+    if (observer_) observer_(token.symbol, pe.due_ms, before_ms);
+  }
+}
+
+void Engine::ApplyPrice(const CompactEvent& e) {
+  Token& token = *tokens_[e.token];
+  ResolveDue(token, e.time_ms);
+  if (token.is_benchmark) {
+    if (token.has_price) {
+      const double y = std::log(e.price_usd / token.last_price);
+      // Add rejects only non-finite input; logs of finite positive prices are finite.
+      token.beta.Add(y, y).IgnoreError();
+    }
+    bench_times_.push_back(e.time_ms);
+    bench_prices_.push_back(e.price_usd);
+    token.bench_at_last = e.price_usd;
+  } else {
+    const double bench_now = bench_prices_.empty() ? kNaN : bench_prices_.back();
+    if (token.has_price && !std::isnan(token.bench_at_last) && !std::isnan(bench_now)) {
+      token.beta
+          .Add(std::log(bench_now / token.bench_at_last),
+               std::log(e.price_usd / token.last_price))
+          .IgnoreError();
+    }
+    token.bench_at_last = bench_now;
+  }
+  token.has_price = true;
+  token.last_time_ms = e.time_ms;
+  token.last_price = e.price_usd;
+  ++counters_.prices;
+  ++counters_.accepted;
+}
+
+void Engine::ApplyTrade(const CompactEvent& e) {
+  if (auto it = effect_by_key_.find(e.key); it != effect_by_key_.end()) {
+    const TradeEffect* previous = EffectAt(it->second);
+    // A key seen again after its retraction is the trade re-included by the reorganisation.
+    if (previous != nullptr && !previous->retracted) {
+      ++counters_.duplicates;
+      return;
+    }
+  }
+  Wallet& w = *wallets_[e.wallet];
+  Holding& h = HoldingFor(e.wallet, e.token);
+  TradeEffect effect;
+  effect.key = e.key;
+  effect.time_ms = e.time_ms;
+  effect.wallet = e.wallet;
+  effect.holding = holding_ids_.find((static_cast<uint64_t>(e.wallet) << 32) | e.token)->second;
+  effect.side = e.side;
+  effect.amount = e.amount;
+  effect.price = e.price_usd;
+  effect.usd = e.usd_value;
+
+  // Round trips: this trade closes the open opposite leg of the same wallet and token.
+  if (h.last_side == -e.side) {
+    if (h.last_chain == e.chain && h.last_block == e.block_number) {
+      effect.flags |= kBotPair;
+      ++w.bot_pairs;
+    } else if (e.time_ms - h.last_time_ms <= config_.wash_window_ms &&
+               std::fabs(e.amount - h.last_amount) <=
+                   config_.wash_amount_tolerance * std::max(e.amount, h.last_amount)) {
+      effect.flags |= kWashPair;
+      ++w.wash_pairs;
+    }
+  }
+  h.last_side = effect.flags != 0 ? int8_t{0} : e.side;
+  h.last_chain = e.chain;
+  h.last_block = e.block_number;
+  h.last_amount = e.amount;
+  h.last_time_ms = e.time_ms;
+
+  if (e.side > 0) {
+    ApplyBuy(h.position, e.amount, e.price_usd);
+    w.buy_usd += e.usd_value;
+  } else {
+    effect.sell = ApplySell(h.position, e.amount, e.price_usd);
+    w.sell_usd += e.usd_value;
+  }
+  w.volume_usd += e.usd_value;
+  w.max_trade_usd = std::max(w.max_trade_usd, e.usd_value);
+  ++w.trade_count;
+  w.first_ms = std::min(w.first_ms, e.time_ms);
+  w.last_ms = std::max(w.last_ms, e.time_ms);
+
+  const uint64_t seq = effects_base_seq_ + effects_.size();
+  Token& token = *tokens_[e.token];
+  if (token.has_price && !bench_prices_.empty()) {
+    for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
+      token.pending.push_back(PendingEval{e.time_ms + config_.horizons_ms[i], seq, e.wallet,
+                                          static_cast<uint8_t>(i), e.side, token.last_price,
+                                          bench_prices_.back()});
+      std::push_heap(token.pending.begin(), token.pending.end(), PendingLater{});
+      ++counters_.evaluations_scheduled;
+    }
+  } else {
+    ++counters_.unpriced_trades;
+  }
+  effects_.push_back(effect);
+  effect_by_key_[e.key] = seq;
+  ++counters_.trades;
+  ++counters_.accepted;
+  MaybeAlert(e, w, effects_.back());
+}
+
+void Engine::ApplyRetraction(const CompactEvent& e) {
+  std::string raw;
+  if (auto it = retraction_raw_.find(e.seq); it != retraction_raw_.end()) {
+    raw = std::move(it->second);
+    retraction_raw_.erase(it);
+  }
+  TradeEffect* effect = nullptr;
+  if (auto it = effect_by_key_.find(e.key); it != effect_by_key_.end()) {
+    effect = EffectAt(it->second);
+  }
+  if (effect == nullptr) {
+    Reject(e.line,
+           "retraction of an unknown trade (never seen, or older than the dedup window)", raw);
+    return;
+  }
+  if (effect->retracted) {
+    ++counters_.duplicates;
+    return;
+  }
+  effect->retracted = true;
+  Wallet& w = *wallets_[effect->wallet];
+  Holding& h = holdings_[effect->holding];
+  if (effect->side > 0) {
+    UndoBuy(h.position, effect->amount, effect->price);
+    w.buy_usd -= effect->usd;
+  } else {
+    UndoSell(h.position, effect->sell);
+    w.sell_usd -= effect->usd;
+  }
+  w.volume_usd -= effect->usd;
+  --w.trade_count;
+  if ((effect->flags & kBotPair) != 0) --w.bot_pairs;
+  if ((effect->flags & kWashPair) != 0) --w.wash_pairs;
+  for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
+    if ((effect->resolved_mask & (1u << i)) != 0) {
+      w.moments[i].Remove(effect->r[i], effect->r_time_ms[i]).IgnoreError();
+    }
+  }
+  if (effect->alerted) {
+    alert_ids_[effect->alert_key] = true;
+    ++counters_.alerts_retracted;
+    if (alert_sink_ != nullptr) alert_sink_->OnAlertRetracted(effect->alert_key.Hex(), e.line);
+  }
+  ++counters_.retractions;
+  ++counters_.accepted;
+}
+
+void Engine::MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect) {
+  const auto primary = static_cast<size_t>(config_.primary_horizon);
+  const ScoreSnapshot& s = w.snap[primary];
+  if (e.usd_value < config_.alert_min_usd || !s.smart_money) return;
+  std::string id_input(reinterpret_cast<const char*>(&e.key), sizeof(e.key));
+  id_input.append(kRuleLargeTrade);
+  const Key128 id = Fingerprint128(id_input, 0x616c657274ULL /* "alert" */);
+  if (alert_ids_.contains(id)) {
+    ++counters_.alerts_duplicate;
+    return;
+  }
+  while (!w.recent_alerts.empty() &&
+         w.recent_alerts.front() <= e.time_ms - config_.alert_rate_window_ms) {
+    w.recent_alerts.pop_front();
+  }
+  if (w.recent_alerts.size() >= static_cast<size_t>(config_.alert_rate_limit)) {
+    ++counters_.alerts_rate_limited;
+    return;
+  }
+  w.recent_alerts.push_back(e.time_ms);
+  alert_ids_.emplace(id, false);
+  effect.alerted = true;
+  effect.alert_key = id;
+  ++counters_.alerts;
+  if (alert_sink_ == nullptr) return;
+
+  Alert a;
+  a.alert_id = id.Hex();
+  a.rule = std::string(kRuleLargeTrade);
+  a.chain = chain_names_[e.chain];
+  a.tx_hash = HexWithPrefix(e.tx.data(), e.tx.size());
+  a.log_index = e.log_index;
+  a.line = e.line;
+  a.wallet = HexWithPrefix(w.address.data(), w.address.size());
+  a.token = tokens_[e.token]->symbol;
+  a.side = e.side > 0 ? "buy" : "sell";
+  a.usd_value = e.usd_value;
+  a.event_time_ms = e.time_ms;
+  a.horizon_ms = config_.horizons_ms[primary];
+  a.score = s.shrunk_alpha;
+  a.t_stat = s.t_stat;
+  a.q_value = s.q_value;
+  a.n = s.effective_n;
+  a.hit_rate = s.hit_rate;
+  a.hit_rate_lower = s.hit_rate_lower;
+  a.reason = absl::StrFormat(
+      "smart money (alpha %+.3f%% per trade at %ds, t=%.2f, q=%.2g <= %.2g, n=%.0f >= %.0f) %s %s "
+      "of %s >= %s",
+      s.shrunk_alpha * 100, a.horizon_ms / 1000, s.t_stat, s.q_value, config_.q_threshold,
+      s.effective_n, config_.min_resolved, e.side > 0 ? "bought" : "sold", FormatUsd(e.usd_value),
+      a.token, FormatUsd(config_.alert_min_usd));
+  alert_sink_->OnAlert(a);
+}
+
+void Engine::MaybeSnapshot(int64_t now_ms) {
+  if (next_snapshot_ms_ == INT64_MIN) {
+    next_snapshot_ms_ = (now_ms / config_.score_interval_ms + 1) * config_.score_interval_ms;
+    return;
+  }
+  if (now_ms < next_snapshot_ms_) return;
+  TakeSnapshot(now_ms);
+  next_snapshot_ms_ = (now_ms / config_.score_interval_ms + 1) * config_.score_interval_ms;
+}
+
+bool Engine::BotLike(const Wallet& w) const {
+  return w.trade_count >= config_.flag_min_trades &&
+         2.0 * static_cast<double>(w.bot_pairs) >=
+             config_.bot_roundtrip_share * static_cast<double>(w.trade_count);
+}
+
+bool Engine::WashLike(const Wallet& w) const {
+  return w.trade_count >= config_.flag_min_trades &&
+         2.0 * static_cast<double>(w.wash_pairs) >=
+             config_.wash_roundtrip_share * static_cast<double>(w.trade_count);
+}
+
+bool Engine::ExchangeLike(const Wallet& w) const {
+  if (w.trade_count < config_.flag_min_trades || w.volume_usd <= 0) return false;
+  const double average = w.volume_usd / static_cast<double>(w.trade_count);
+  return average >= config_.exchange_min_avg_usd &&
+         std::min(w.buy_usd, w.sell_usd) >= config_.exchange_min_two_sided * w.volume_usd;
+}
+
+std::string Engine::TierOf(const Wallet& w) const {
+  if (w.volume_usd >= config_.tier_leviathan_usd) return "leviathan";
+  if (w.volume_usd >= config_.tier_whale_usd) return "whale";
+  if (w.volume_usd >= config_.tier_dolphin_usd) return "dolphin";
+  return "shrimp";
+}
+
+void Engine::TakeSnapshot(int64_t now_ms) {
+  ++counters_.score_snapshots;
+  snapshot_time_ms_ = now_ms;
+  stats::ScoreOptions options;
+  options.min_resolved = config_.min_resolved;
+  options.q_threshold = config_.q_threshold;
+  options.wilson_z = config_.wilson_z;
+  std::vector<stats::WalletMomentsView> views(wallets_.size());
+  for (auto& w : wallets_) {
+    w->bot_like = BotLike(*w);
+    w->exchange_like = ExchangeLike(*w);
+    w->wash_like = WashLike(*w);
+  }
+  for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+    for (size_t i = 0; i < wallets_.size(); ++i) {
+      views[i] = stats::MomentsView(wallets_[i]->moments[h]);
+    }
+    const std::vector<stats::WalletScore> scores = stats::ScoreWallets(views, options);
+    for (size_t i = 0; i < wallets_.size(); ++i) {
+      Wallet& w = *wallets_[i];
+      const stats::WalletScore& s = scores[i];
+      ScoreSnapshot& snap = w.snap[h];
+      snap.effective_n = s.effective_n;
+      snap.mean = views[i].mean;
+      snap.std_error = views[i].std_error;
+      snap.shrunk_alpha = s.shrunk_alpha;
+      snap.t_stat = s.t_stat;
+      snap.p_value = s.p_value;
+      snap.q_value = s.q_value;
+      snap.hit_rate = s.hit_rate;
+      snap.hit_rate_lower = s.hit_rate_lower;
+      snap.eligible = s.eligible;
+      snap.smart_money = s.smart_money && !w.bot_like && !w.exchange_like && !w.wash_like;
+    }
+  }
+}
+
+std::vector<WalletScoreRow> Engine::ScoreRows() const {
+  std::vector<WalletScoreRow> rows;
+  rows.reserve(wallets_.size() * config_.horizons_ms.size());
+  for (const auto& wp : wallets_) {
+    const Wallet& w = *wp;
+    if (w.trade_count == 0 && w.holdings.empty()) continue;
+    double realized = 0;
+    double unrealized = 0;
+    for (uint32_t hi : w.holdings) {
+      const Holding& h = holdings_[hi];
+      realized += h.position.realized_pnl;
+      const Token& token = *tokens_[h.token];
+      if (token.has_price) unrealized += h.position.unrealized_pnl(token.last_price);
+    }
+    const std::string address = HexWithPrefix(w.address.data(), w.address.size());
+    const std::string tier = TierOf(w);
+    for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+      const ScoreSnapshot& s = w.snap[h];
+      WalletScoreRow row;
+      row.wallet = address;
+      row.horizon_ms = config_.horizons_ms[h];
+      row.tier = tier;
+      row.effective_n = s.effective_n;
+      row.mean_return = s.mean;
+      row.std_error = s.std_error;
+      row.shrunk_alpha = s.shrunk_alpha;
+      row.t_stat = s.t_stat;
+      row.p_value = s.p_value;
+      row.q_value = s.q_value;
+      row.hit_rate = s.hit_rate;
+      row.hit_rate_lower = s.hit_rate_lower;
+      row.eligible = s.eligible;
+      row.smart_money = s.smart_money;
+      row.bot_like = w.bot_like;
+      row.exchange_like = w.exchange_like;
+      row.wash_like = w.wash_like;
+      row.realized_pnl_usd = realized;
+      row.unrealized_pnl_usd = unrealized;
+      row.volume_usd = w.volume_usd;
+      row.trade_count = w.trade_count;
+      row.as_of_ms = snapshot_time_ms_;
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+std::vector<WalletMomentsRow> Engine::MomentsRows() const {
+  std::vector<WalletMomentsRow> rows;
+  for (const auto& wp : wallets_) {
+    for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+      const stats::DecayedMoments& m = wp->moments[h];
+      if (!(m.weight() > 0)) continue;
+      rows.push_back(WalletMomentsRow{HexWithPrefix(wp->address.data(), wp->address.size()),
+                                      config_.horizons_ms[h], m.effective_n(), m.mean(),
+                                      m.variance()});
+    }
+  }
+  return rows;
+}
+
+// ---- checkpoint ---------------------------------------------------------------------------------
+
+void Engine::SaveState(std::string& out) const {
+  out.clear();
+  BinaryWriter w(out);
+  w.Put(kStateMagic);
+  w.Put(kStateVersion);
+  w.PutString(config_.Fingerprint());
+  w.Put(counters_);
+  w.Put<uint64_t>(chain_names_.size());
+  for (const std::string& c : chain_names_) w.PutString(c);
+  w.Put<uint64_t>(tokens_.size());
+  for (const auto& tp : tokens_) {
+    const Token& t = *tp;
+    w.PutString(t.symbol);
+    w.Put(t.is_benchmark);
+    w.Put(t.has_price);
+    w.Put(t.last_time_ms);
+    w.Put(t.last_price);
+    w.Put(t.bench_at_last);
+    std::string beta;
+    t.beta.AppendTo(beta);
+    w.PutString(beta);
+    w.Put<uint64_t>(t.pending.size());
+    for (const PendingEval& p : t.pending) w.Put(p);
+  }
+  w.Put<uint64_t>(wallets_.size());
+  for (const auto& wp : wallets_) {
+    const Wallet& x = *wp;
+    w.Put(x.address);
+    w.Put<uint64_t>(x.holdings.size());
+    for (uint32_t h : x.holdings) w.Put(h);
+    w.Put(x.volume_usd);
+    w.Put(x.buy_usd);
+    w.Put(x.sell_usd);
+    w.Put(x.max_trade_usd);
+    w.Put(x.trade_count);
+    w.Put(x.bot_pairs);
+    w.Put(x.wash_pairs);
+    w.Put(x.first_ms);
+    w.Put(x.last_ms);
+    for (const stats::DecayedMoments& m : x.moments) {
+      std::string blob;
+      m.AppendTo(blob);
+      w.PutString(blob);
+    }
+    w.Put(x.snap);
+    w.Put(x.bot_like);
+    w.Put(x.exchange_like);
+    w.Put(x.wash_like);
+    w.Put<uint64_t>(x.recent_alerts.size());
+    for (int64_t t : x.recent_alerts) w.Put(t);
+  }
+  w.Put<uint64_t>(holdings_.size());
+  for (const Holding& h : holdings_) w.Put(h);
+  w.Put<uint64_t>(buffer_.size());
+  for (const CompactEvent& e : buffer_) w.Put(e);
+  w.Put(watermark_ms_);
+  w.Put(next_seq_);
+  w.Put<uint64_t>(bench_times_.size());
+  for (size_t i = 0; i < bench_times_.size(); ++i) {
+    w.Put(bench_times_[i]);
+    w.Put(bench_prices_[i]);
+  }
+  w.Put(effects_base_seq_);
+  w.Put<uint64_t>(effects_.size());
+  for (const TradeEffect& e : effects_) w.Put(e);
+  std::vector<std::pair<Key128, bool>> alerts(alert_ids_.begin(), alert_ids_.end());
+  std::sort(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) {
+    return a.first.hi != b.first.hi ? a.first.hi < b.first.hi : a.first.lo < b.first.lo;
+  });
+  w.Put<uint64_t>(alerts.size());
+  for (const auto& [k, retracted] : alerts) {
+    w.Put(k);
+    w.Put(retracted);
+  }
+  std::vector<std::pair<uint64_t, std::string>> raws(retraction_raw_.begin(),
+                                                      retraction_raw_.end());
+  std::sort(raws.begin(), raws.end());
+  w.Put<uint64_t>(raws.size());
+  for (const auto& [seq, raw] : raws) {
+    w.Put(seq);
+    w.PutString(raw);
+  }
+  w.Put(next_snapshot_ms_);
+  w.Put(snapshot_time_ms_);
+  w.Put(finished_);
+}
+
+absl::Status Engine::LoadState(std::string_view in) {
+  BinaryReader r(in);
+  uint32_t magic = 0;
+  uint32_t version = 0;
+  std::string fingerprint;
+  if (!r.Get(magic) || magic != kStateMagic || !r.Get(version) || version != kStateVersion) {
+    return absl::DataLossError("checkpoint: not an engine state of this version");
+  }
+  if (!r.GetString(fingerprint)) return r.status("header");
+  if (fingerprint != config_.Fingerprint()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("checkpoint was written with a different configuration (", fingerprint,
+                     "); run with the same options or start a fresh database"));
+  }
+  Engine fresh(config_, alert_sink_, reject_sink_);
+  fresh.chain_names_.clear();
+  fresh.chain_ids_.clear();
+  fresh.tokens_.clear();
+  fresh.token_ids_.clear();
+  if (!r.Get(fresh.counters_)) return r.status("counters");
+  uint64_t n = 0;
+  if (!r.GetCount(n, 8)) return r.status("chains");
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string c;
+    if (!r.GetString(c)) return r.status("chains");
+    fresh.chain_ids_.emplace(c, static_cast<ChainId>(i));
+    fresh.chain_names_.push_back(std::move(c));
+  }
+  if (!r.GetCount(n, 8)) return r.status("tokens");
+  for (uint64_t i = 0; i < n; ++i) {
+    auto t = std::make_unique<Token>();
+    std::string beta;
+    uint64_t pending = 0;
+    if (!r.GetString(t->symbol) || !r.Get(t->is_benchmark) || !r.Get(t->has_price) ||
+        !r.Get(t->last_time_ms) || !r.Get(t->last_price) || !r.Get(t->bench_at_last) ||
+        !r.GetString(beta) || !r.GetCount(pending, sizeof(PendingEval))) {
+      return r.status("tokens");
+    }
+    std::string_view beta_view(beta);
+    absl::StatusOr<stats::BetaEstimator> b = stats::BetaEstimator::ReadFrom(beta_view);
+    if (!b.ok()) return b.status();
+    t->beta = *b;
+    t->pending.resize(pending);
+    for (PendingEval& p : t->pending) {
+      if (!r.Get(p)) return r.status("pending evaluations");
+    }
+    fresh.token_ids_.emplace(t->symbol, static_cast<TokenId>(i));
+    fresh.tokens_.push_back(std::move(t));
+  }
+  if (!r.GetCount(n, 20)) return r.status("wallets");
+  for (uint64_t i = 0; i < n; ++i) {
+    auto x = std::make_unique<Wallet>();
+    uint64_t holdings = 0;
+    if (!r.Get(x->address) || !r.GetCount(holdings, 4)) return r.status("wallets");
+    x->holdings.resize(holdings);
+    for (uint32_t& h : x->holdings) {
+      if (!r.Get(h)) return r.status("wallets");
+    }
+    if (!r.Get(x->volume_usd) || !r.Get(x->buy_usd) || !r.Get(x->sell_usd) ||
+        !r.Get(x->max_trade_usd) || !r.Get(x->trade_count) || !r.Get(x->bot_pairs) ||
+        !r.Get(x->wash_pairs) || !r.Get(x->first_ms) || !r.Get(x->last_ms)) {
+      return r.status("wallets");
+    }
+    for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+      std::string blob;
+      if (!r.GetString(blob)) return r.status("wallet moments");
+      std::string_view view(blob);
+      absl::StatusOr<stats::DecayedMoments> m = stats::DecayedMoments::ReadFrom(view);
+      if (!m.ok()) return m.status();
+      x->moments.push_back(*m);
+    }
+    uint64_t recent = 0;
+    if (!r.Get(x->snap) || !r.Get(x->bot_like) || !r.Get(x->exchange_like) ||
+        !r.Get(x->wash_like) || !r.GetCount(recent, 8)) {
+      return r.status("wallets");
+    }
+    for (uint64_t k = 0; k < recent; ++k) {
+      int64_t t = 0;
+      if (!r.Get(t)) return r.status("wallets");
+      x->recent_alerts.push_back(t);
+    }
+    fresh.wallet_ids_.emplace(x->address, static_cast<WalletId>(i));
+    fresh.wallets_.push_back(std::move(x));
+  }
+  if (!r.GetCount(n, sizeof(Holding))) return r.status("holdings");
+  fresh.holdings_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    Holding& h = fresh.holdings_[i];
+    if (!r.Get(h)) return r.status("holdings");
+    fresh.holding_ids_.emplace((static_cast<uint64_t>(h.wallet) << 32) | h.token,
+                               static_cast<uint32_t>(i));
+  }
+  if (!r.GetCount(n, sizeof(CompactEvent))) return r.status("reorder buffer");
+  fresh.buffer_.resize(n);
+  for (CompactEvent& e : fresh.buffer_) {
+    if (!r.Get(e)) return r.status("reorder buffer");
+  }
+  if (!r.Get(fresh.watermark_ms_) || !r.Get(fresh.next_seq_) || !r.GetCount(n, 16)) {
+    return r.status("benchmark history");
+  }
+  fresh.bench_times_.resize(n);
+  fresh.bench_prices_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!r.Get(fresh.bench_times_[i]) || !r.Get(fresh.bench_prices_[i])) {
+      return r.status("benchmark history");
+    }
+  }
+  if (!r.Get(fresh.effects_base_seq_) || !r.GetCount(n, sizeof(TradeEffect))) {
+    return r.status("trade effects");
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    TradeEffect e;
+    if (!r.Get(e)) return r.status("trade effects");
+    fresh.effect_by_key_[e.key] = fresh.effects_base_seq_ + i;
+    fresh.effects_.push_back(e);
+  }
+  if (!r.GetCount(n, sizeof(Key128) + 1)) return r.status("alert ids");
+  for (uint64_t i = 0; i < n; ++i) {
+    Key128 k;
+    bool retracted = false;
+    if (!r.Get(k) || !r.Get(retracted)) return r.status("alert ids");
+    fresh.alert_ids_.emplace(k, retracted);
+  }
+  if (!r.GetCount(n, 16)) return r.status("retractions");
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t seq = 0;
+    std::string raw;
+    if (!r.Get(seq) || !r.GetString(raw)) return r.status("retractions");
+    fresh.retraction_raw_.emplace(seq, std::move(raw));
+  }
+  if (!r.Get(fresh.next_snapshot_ms_) || !r.Get(fresh.snapshot_time_ms_) ||
+      !r.Get(fresh.finished_) || !r.done()) {
+    return r.status("trailer");
+  }
+  fresh.benchmark_id_ = fresh.token_ids_.at(config_.benchmark);
+
+  counters_ = fresh.counters_;
+  chain_names_ = std::move(fresh.chain_names_);
+  chain_ids_ = std::move(fresh.chain_ids_);
+  tokens_ = std::move(fresh.tokens_);
+  token_ids_ = std::move(fresh.token_ids_);
+  wallets_ = std::move(fresh.wallets_);
+  wallet_ids_ = std::move(fresh.wallet_ids_);
+  holdings_ = std::move(fresh.holdings_);
+  holding_ids_ = std::move(fresh.holding_ids_);
+  buffer_ = std::move(fresh.buffer_);
+  watermark_ms_ = fresh.watermark_ms_;
+  next_seq_ = fresh.next_seq_;
+  benchmark_id_ = fresh.benchmark_id_;
+  bench_times_ = std::move(fresh.bench_times_);
+  bench_prices_ = std::move(fresh.bench_prices_);
+  effects_ = std::move(fresh.effects_);
+  effects_base_seq_ = fresh.effects_base_seq_;
+  effect_by_key_ = std::move(fresh.effect_by_key_);
+  alert_ids_ = std::move(fresh.alert_ids_);
+  retraction_raw_ = std::move(fresh.retraction_raw_);
+  next_snapshot_ms_ = fresh.next_snapshot_ms_;
+  snapshot_time_ms_ = fresh.snapshot_time_ms_;
+  finished_ = fresh.finished_;
+  return absl::OkStatus();
+}
+
+}  // namespace coattail::engine

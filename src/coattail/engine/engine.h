@@ -1,0 +1,246 @@
+// The whale-tracking engine: event-time ordering, positions and PnL, forward-return evaluation,
+// alpha scoring, behaviour flags and alerts. Pure computation: input lines come from a source and
+// outputs leave through the sinks below, so the same engine runs on files, pipes or Kinesis.
+#ifndef COATTAIL_ENGINE_ENGINE_H_
+#define COATTAIL_ENGINE_ENGINE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "coattail/engine/engine_config.h"
+#include "coattail/engine/portfolio.h"
+#include "coattail/engine/types.h"
+#include "coattail/event/parser.h"
+#include "coattail/stats/beta_estimator.h"
+#include "coattail/stats/decayed_moments.h"
+
+namespace coattail::engine {
+
+// An alert: a proven wallet made a big move.
+struct Alert {
+  std::string alert_id;  // hex fingerprint of (chain, tx_hash, log_index, rule)
+  std::string rule;
+  std::string chain;
+  std::string tx_hash;
+  int64_t log_index = 0;
+  int64_t line = 0;
+  std::string wallet;
+  std::string token;
+  std::string side;
+  double usd_value = 0;
+  int64_t event_time_ms = 0;
+  int64_t horizon_ms = 0;
+  double score = 0;  // shrunk alpha per trade at the primary horizon
+  double t_stat = 0;
+  double q_value = 1;
+  double n = 0;  // effective number of resolved evaluations
+  double hit_rate = 0;
+  double hit_rate_lower = 0;
+  std::string reason;
+};
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  virtual void OnAlert(const Alert& alert) = 0;
+  // The trade behind an alert was retracted by a chain reorganisation.
+  virtual void OnAlertRetracted(std::string_view alert_id, int64_t line) = 0;
+};
+
+class RejectSink {
+ public:
+  virtual ~RejectSink() = default;
+  virtual void OnReject(int64_t line, std::string_view reason, std::string_view raw) = 0;
+};
+
+struct Counters {
+  int64_t lines_read = 0;
+  int64_t accepted = 0;  // trades + prices + retractions applied
+  int64_t duplicates = 0;
+  int64_t rejected = 0;
+  int64_t trades = 0;
+  int64_t prices = 0;
+  int64_t retractions = 0;
+  int64_t late = 0;  // part of rejected
+  int64_t unpriced_trades = 0;  // accepted trades with no price to evaluate them against
+  int64_t evaluations_scheduled = 0;
+  int64_t evaluations_resolved = 0;
+  int64_t evaluations_cancelled = 0;
+  int64_t alerts = 0;
+  int64_t alerts_rate_limited = 0;
+  int64_t alerts_duplicate = 0;
+  int64_t alerts_retracted = 0;
+  int64_t score_snapshots = 0;
+};
+
+// One wallet's figures at one horizon: what `top`, `wallet` and the stores show.
+struct WalletScoreRow {
+  std::string wallet;
+  int64_t horizon_ms = 0;
+  std::string tier;
+  double effective_n = 0;
+  double mean_return = 0;
+  double std_error = 0;
+  double shrunk_alpha = 0;
+  double t_stat = 0;
+  double p_value = 1;
+  double q_value = 1;
+  double hit_rate = 0;
+  double hit_rate_lower = 0;
+  bool eligible = false;
+  bool smart_money = false;
+  bool bot_like = false;
+  bool exchange_like = false;
+  bool wash_like = false;
+  double realized_pnl_usd = 0;
+  double unrealized_pnl_usd = 0;
+  double volume_usd = 0;
+  int64_t trade_count = 0;
+  int64_t as_of_ms = 0;
+};
+
+// Raw per-wallet moments with decay off, for cross-checking against an independent implementation.
+struct WalletMomentsRow {
+  std::string wallet;
+  int64_t horizon_ms = 0;
+  double n = 0;
+  double mean = 0;
+  double variance = 0;
+};
+
+class Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(const EngineConfig& config,
+                                                        AlertSink* alerts, RejectSink* rejects);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Processes one input line. `line` must be followed by simdjson::SIMDJSON_PADDING readable bytes.
+  // `too_long` marks a line the reader had to cut; it is rejected without parsing.
+  void ProcessLine(std::string_view line, int64_t line_number, bool too_long = false);
+  // End of input: releases every buffered event and takes a final score snapshot.
+  void Finish();
+
+  const Counters& counters() const { return counters_; }
+  const EngineConfig& config() const { return config_; }
+  int64_t watermark_ms() const { return watermark_ms_; }
+  size_t wallet_count() const { return wallets_.size(); }
+
+  // Scores as of the last snapshot (Finish() takes one), every wallet and horizon, wallets in
+  // first-seen order.
+  std::vector<WalletScoreRow> ScoreRows() const;
+  std::vector<WalletMomentsRow> MomentsRows() const;
+
+  // Test hook: called for every resolved evaluation with (token, due time, resolving price time).
+  using ResolutionObserver = std::function<void(std::string_view token, int64_t due_ms,
+                                                int64_t resolved_at_ms)>;
+  void set_resolution_observer(ResolutionObserver observer) { observer_ = std::move(observer); }
+
+  // Bit-exact checkpoint of the whole state, including buffered events and counters.
+  void SaveState(std::string& out) const;
+  absl::Status LoadState(std::string_view in);
+
+ private:
+  struct Token;
+  struct Wallet;
+  struct Holding;
+  struct TradeEffect;
+  struct PendingEval {
+    int64_t due_ms;
+    uint64_t effect_seq;
+    WalletId wallet;
+    uint8_t horizon;
+    int8_t side;
+    double p0;
+    double b0;
+  };
+  struct PendingLater {
+    bool operator()(const PendingEval& a, const PendingEval& b) const {
+      if (a.due_ms != b.due_ms) return a.due_ms > b.due_ms;
+      if (a.effect_seq != b.effect_seq) return a.effect_seq > b.effect_seq;
+      return a.horizon > b.horizon;
+    }
+  };
+  struct EventLater {
+    bool operator()(const CompactEvent& a, const CompactEvent& b) const {
+      return ProcessedBefore(b, a);
+    }
+  };
+
+  Engine(const EngineConfig& config, AlertSink* alerts, RejectSink* rejects);
+
+  void Reject(int64_t line, std::string_view reason, std::string_view raw);
+  bool Compact(const event::EventView& ev, int64_t line, std::string_view raw, CompactEvent& out);
+  TokenId InternToken(std::string_view symbol);
+  ChainId InternChain(std::string_view chain);
+  WalletId InternWallet(const Address& address);
+  void ReleaseReady(int64_t bound_ms, bool all);
+  void Apply(const CompactEvent& e);
+  void ApplyPrice(const CompactEvent& e);
+  void ApplyTrade(const CompactEvent& e);
+  void ApplyRetraction(const CompactEvent& e);
+  void ResolveDue(Token& token, int64_t before_ms);
+  double BenchmarkAt(int64_t time_ms) const;
+  void MaybeSnapshot(int64_t now_ms);
+  void TakeSnapshot(int64_t now_ms);
+  void MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect);
+  void EvictEffects(int64_t now_ms);
+  TradeEffect* EffectAt(uint64_t seq);
+  Holding& HoldingFor(WalletId wallet, TokenId token);
+  std::string TierOf(const Wallet& w) const;
+  bool BotLike(const Wallet& w) const;
+  bool WashLike(const Wallet& w) const;
+  bool ExchangeLike(const Wallet& w) const;
+
+  EngineConfig config_;
+  AlertSink* alert_sink_;
+  RejectSink* reject_sink_;
+  event::EventParser parser_;
+  Counters counters_;
+
+  // Interning tables. Ids are dense and assigned in processing order, so iteration over the vectors
+  // is deterministic; the hash maps are rebuilt from the vectors on resume.
+  std::vector<std::string> chain_names_;
+  absl::flat_hash_map<std::string, ChainId> chain_ids_;
+  std::vector<std::unique_ptr<Token>> tokens_;
+  absl::flat_hash_map<std::string, TokenId> token_ids_;
+  std::vector<std::unique_ptr<Wallet>> wallets_;
+  absl::flat_hash_map<Address, WalletId> wallet_ids_;
+  std::vector<Holding> holdings_;
+  absl::flat_hash_map<uint64_t, uint32_t> holding_ids_;  // wallet << 32 | token
+
+  // Reorder buffer with bounded lateness.
+  std::vector<CompactEvent> buffer_;  // a heap under EventLater
+  absl::flat_hash_map<uint64_t, std::string> retraction_raw_;  // seq -> input line, for dead letters
+  int64_t watermark_ms_ = INT64_MIN;  // highest event time seen
+  uint64_t next_seq_ = 0;
+
+  // Benchmark price history, for B(t + h) at resolution time.
+  TokenId benchmark_id_ = 0;
+  std::vector<int64_t> bench_times_;
+  std::vector<double> bench_prices_;
+
+  // Trades remembered for the dedup window, in processing (= time) order.
+  std::deque<TradeEffect> effects_;
+  uint64_t effects_base_seq_ = 0;  // seq of effects_.front()
+  absl::flat_hash_map<Key128, uint64_t> effect_by_key_;
+
+  absl::flat_hash_map<Key128, bool> alert_ids_;  // alerts emitted (value: retracted)
+  int64_t next_snapshot_ms_ = INT64_MIN;
+  int64_t snapshot_time_ms_ = INT64_MIN;
+  bool finished_ = false;
+  ResolutionObserver observer_;
+};
+
+}  // namespace coattail::engine
+
+#endif  // COATTAIL_ENGINE_ENGINE_H_

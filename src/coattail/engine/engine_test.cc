@@ -1,0 +1,369 @@
+#include "coattail/engine/engine.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "coattail/engine/engine_test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace coattail::engine {
+namespace {
+
+using ::coattail::engine::testing::Harness;
+using ::coattail::engine::testing::kHour;
+using ::coattail::engine::testing::kMinute;
+using ::coattail::engine::testing::kT0;
+using ::coattail::engine::testing::PriceLine;
+using ::coattail::engine::testing::TradeLine;
+using ::coattail::engine::testing::TradeSpec;
+using ::testing::HasSubstr;
+
+EngineConfig OneHourNoDecay() {
+  EngineConfig c;
+  c.horizons_ms = {kHour};
+  c.half_life_ms = 0;
+  c.lateness_ms = 0;
+  c.beta_prior_strength = 0;
+  return c;
+}
+
+void ExpectBalanced(const Counters& c) {
+  EXPECT_EQ(c.lines_read, c.accepted + c.duplicates + c.rejected);
+}
+
+// docs/SCORING.md, forward return: r = side x (ln P(t+h)/P(t) - beta x ln B(t+h)/B(t)).
+TEST(EngineTest, ForwardReturnIsMarketAdjustedWithTheBetaOfTheResolutionTime) {
+  Harness h(OneHourNoDecay());
+  h.FeedAll({
+      PriceLine("ETH", kT0, 2000),
+      PriceLine("TKN", kT0, 10),
+      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 3, .price = 10,
+                 .time_ms = kT0 + 10 * kMinute}),
+      PriceLine("ETH", kT0 + 30 * kMinute, 2100),
+      PriceLine("TKN", kT0 + 30 * kMinute, 11),
+      PriceLine("ETH", kT0 + 60 * kMinute, 2200),
+      PriceLine("TKN", kT0 + 120 * kMinute, 12),  // first TKN price after the due time t + 1h
+  });
+  h.engine().Finish();
+  // P(t) = 10, B(t) = 2000; due = t + 1h = T0 + 70 min: P(due) = 11 (T0 + 30 min), B(due) = 2200.
+  // One beta interval so far (T0 -> T0 + 30 min): beta = ln(11/10) / ln(2100/2000).
+  const double beta = std::log(1.1) / std::log(1.05);
+  const double r = std::log(11.0 / 10.0) - beta * std::log(2200.0 / 2000.0);
+  const std::vector<WalletMomentsRow> rows = h.engine().MomentsRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].n, 1);
+  EXPECT_NEAR(rows[0].mean, r, 1e-15);
+  EXPECT_NEAR(r, -0.0908748, 1e-6);  // the same number, computed by hand
+  EXPECT_EQ(h.engine().counters().evaluations_resolved, 1);
+  ExpectBalanced(h.engine().counters());
+}
+
+TEST(EngineTest, SellSignFlipsTheReturnAndBenchmarkTradesAreZero) {
+  Harness h(OneHourNoDecay());
+  h.FeedAll({
+      PriceLine("ETH", kT0, 2000),
+      PriceLine("TKN", kT0, 10),
+      TradeLine({.wallet = 1, .token = "TKN", .buy = false, .amount = 1, .price = 10,
+                 .time_ms = kT0 + kMinute, .tx = 1}),
+      TradeLine({.wallet = 2, .token = "ETH", .buy = true, .amount = 1, .price = 2000,
+                 .time_ms = kT0 + kMinute, .tx = 2}),
+      PriceLine("ETH", kT0 + 2 * kHour, 2500),
+      PriceLine("TKN", kT0 + 2 * kHour, 20),
+      PriceLine("ETH", kT0 + 3 * kHour, 2500),
+      PriceLine("TKN", kT0 + 3 * kHour, 20),
+  });
+  h.engine().Finish();
+  // No beta interval before the resolution at T0 + 2h: beta = 1 (the prior's value with n = 0).
+  // TKN's P(due) = 10, B(due) = 2000: r = -(0 - 0) = 0; ETH's r is 0 by definition.
+  const std::vector<WalletMomentsRow> rows = h.engine().MomentsRows();
+  ASSERT_EQ(rows.size(), 2u);
+  for (const WalletMomentsRow& row : rows) EXPECT_EQ(row.mean, 0) << row.wallet;
+}
+
+TEST(EngineTest, ReordersWithinLatenessAndRejectsLateEvents) {
+  EngineConfig c = OneHourNoDecay();
+  c.lateness_ms = 5 * kMinute;
+  Harness h(c);
+  h.FeedAll({
+      PriceLine("ETH", kT0, 2000),
+      PriceLine("TKN", kT0, 10),
+      // The trade arrives before a price stamped a minute earlier; within lateness it must see it.
+      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 12,
+                 .time_ms = kT0 + 10 * kMinute}),
+      PriceLine("TKN", kT0 + 9 * kMinute, 12),
+      PriceLine("ETH", kT0 + 30 * kMinute, 2000),
+      PriceLine("TKN", kT0 + 30 * kMinute, 12),
+      PriceLine("TKN", kT0 + 10 * kMinute, 99),  // 20 minutes behind: late
+      PriceLine("ETH", kT0 + 80 * kMinute, 2000),
+      PriceLine("TKN", kT0 + 80 * kMinute, 24),
+  });
+  h.engine().Finish();
+  const Counters& counters = h.engine().counters();
+  EXPECT_EQ(counters.late, 1);
+  EXPECT_EQ(counters.rejected, 1);
+  ASSERT_EQ(h.rejects.size(), 1u);
+  EXPECT_EQ(h.rejects[0].first, 7);
+  EXPECT_THAT(h.rejects[0].second, HasSubstr("late"));
+  // P(t) = 12 (the reordered price), P(due) = 12 at T0 + 30 min: r = 0 (ETH flat, beta irrelevant).
+  const std::vector<WalletMomentsRow> rows = h.engine().MomentsRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].mean, 0);
+  ExpectBalanced(counters);
+}
+
+TEST(EngineTest, EqualTimesProcessBenchmarkThenPricesThenTrades) {
+  Harness h(OneHourNoDecay());
+  // Trade first in the input, prices of the same instant after it: the trade must still see them.
+  h.FeedAll({
+      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 10,
+                 .time_ms = kT0}),
+      PriceLine("TKN", kT0, 10),
+      PriceLine("ETH", kT0, 2000),
+      PriceLine("ETH", kT0 + 2 * kHour, 2000),
+      PriceLine("TKN", kT0 + 2 * kHour, 11),
+  });
+  h.engine().Finish();
+  EXPECT_EQ(h.engine().counters().unpriced_trades, 0);
+  EXPECT_EQ(h.engine().counters().evaluations_resolved, 1);
+}
+
+TEST(EngineTest, DuplicatesAreCountedAndIgnored) {
+  Harness h(OneHourNoDecay());
+  const std::string trade = TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 2,
+                                       .price = 5, .time_ms = kT0 + kMinute});
+  h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), trade, trade, trade});
+  h.engine().Finish();
+  const Counters& c = h.engine().counters();
+  EXPECT_EQ(c.trades, 1);
+  EXPECT_EQ(c.duplicates, 2);
+  const std::vector<WalletScoreRow> rows = h.engine().ScoreRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].volume_usd, 10);
+  EXPECT_EQ(rows[0].trade_count, 1);
+  ExpectBalanced(c);
+}
+
+TEST(EngineTest, RetractionUndoesPositionVolumeAndResolvedReturns) {
+  EngineConfig c = OneHourNoDecay();
+  c.lateness_ms = kHour;  // keep the retraction inside the reorder window's reach
+  Harness h(c);
+  TradeSpec buy{.wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5,
+                .time_ms = kT0 + kMinute};
+  TradeSpec other{.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 5,
+                  .time_ms = kT0 + 2 * kMinute, .tx = 2};
+  h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), TradeLine(buy),
+             TradeLine(other), PriceLine("ETH", kT0 + 2 * kHour, 2000),
+             PriceLine("TKN", kT0 + 2 * kHour, 6)});
+  TradeSpec retract = buy;
+  retract.removed = true;
+  retract.time_ms = kT0 + 2 * kHour + kMinute;  // reorg noticed later; same idempotency key
+  h.Feed(TradeLine(retract));
+  h.Feed(TradeLine(retract));  // a second retraction is a duplicate
+  TradeSpec unknown = buy;
+  unknown.tx = 77;
+  unknown.removed = true;
+  unknown.time_ms = kT0 + 2 * kHour + kMinute;
+  h.Feed(TradeLine(unknown));
+  h.engine().Finish();
+
+  const Counters& counters = h.engine().counters();
+  EXPECT_EQ(counters.retractions, 1);
+  EXPECT_EQ(counters.duplicates, 1);
+  ASSERT_EQ(h.rejects.size(), 1u);
+  EXPECT_THAT(h.rejects[0].second, HasSubstr("retraction of an unknown trade"));
+  const std::vector<WalletScoreRow> rows = h.engine().ScoreRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].volume_usd, 5);  // only the other trade is left
+  EXPECT_EQ(rows[0].trade_count, 1);
+  EXPECT_DOUBLE_EQ(rows[0].unrealized_pnl_usd, 1);  // 1 token bought at 5, marked at 6
+  const std::vector<WalletMomentsRow> moments = h.engine().MomentsRows();
+  ASSERT_EQ(moments.size(), 1u);
+  EXPECT_EQ(moments[0].n, 1);  // the retracted trade's resolved return was removed
+  ExpectBalanced(counters);
+}
+
+TEST(EngineTest, RetractionBeforeResolutionCancelsThePendingEvaluation) {
+  EngineConfig c = OneHourNoDecay();
+  c.lateness_ms = kHour;
+  Harness h(c);
+  TradeSpec buy{.wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5,
+                .time_ms = kT0 + kMinute};
+  TradeSpec retract = buy;
+  retract.removed = true;
+  retract.time_ms = kT0 + 2 * kMinute;
+  h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), TradeLine(buy),
+             TradeLine(retract), PriceLine("ETH", kT0 + 2 * kHour, 2000),
+             PriceLine("TKN", kT0 + 2 * kHour, 6)});
+  h.engine().Finish();
+  EXPECT_EQ(h.engine().counters().evaluations_cancelled, 1);
+  EXPECT_EQ(h.engine().counters().evaluations_resolved, 0);
+  EXPECT_TRUE(h.engine().MomentsRows().empty());
+}
+
+TEST(EngineTest, InvalidLinesGoToTheRejectSinkWithTheParserReason) {
+  Harness h(OneHourNoDecay());
+  h.FeedAll({"{", R"({"type":"price","token":"ETH","time":1767225600000,"price_usd":-1})",
+             PriceLine("ETH", kT0, 2000)});
+  h.engine().Finish();
+  ASSERT_EQ(h.rejects.size(), 2u);
+  EXPECT_EQ(h.rejects[0].first, 1);
+  EXPECT_EQ(h.rejects[1].first, 2);
+  EXPECT_THAT(h.rejects[1].second, HasSubstr("price_usd"));
+  ExpectBalanced(h.engine().counters());
+}
+
+TEST(EngineTest, BehaviourFlagsAndTiers) {
+  EngineConfig c = OneHourNoDecay();
+  c.flag_min_trades = 4;
+  Harness h(c);
+  h.Feed(PriceLine("ETH", kT0, 2000));
+  h.Feed(PriceLine("TKN", kT0, 10));
+  int tx = 1;
+  for (int i = 0; i < 4; ++i) {  // bot: buy and sell in the same block
+    const int64_t t = kT0 + (i + 1) * kMinute;
+    h.Feed(TradeLine({.wallet = 1, .buy = true, .amount = 1, .price = 10, .time_ms = t,
+                      .tx = tx++, .block = 100 + i}));
+    h.Feed(TradeLine({.wallet = 1, .buy = false, .amount = 1, .price = 10, .time_ms = t,
+                      .tx = tx++, .block = 100 + i}));
+  }
+  for (int i = 0; i < 4; ++i) {  // wash: same amount back and forth, blocks apart
+    const int64_t t = kT0 + (i + 1) * 10 * kMinute;
+    h.Feed(TradeLine({.wallet = 2, .buy = true, .amount = 5000, .price = 10, .time_ms = t,
+                      .tx = tx++}));
+    h.Feed(TradeLine({.wallet = 2, .buy = false, .amount = 5000, .price = 10,
+                      .time_ms = t + 3 * kMinute, .tx = tx++}));
+  }
+  for (int i = 0; i < 4; ++i) {  // exchange: huge two-sided flows
+    h.Feed(TradeLine({.wallet = 3, .buy = i % 2 == 0, .amount = 300'000 + i * 1000, .price = 10,
+                      .time_ms = kT0 + 50 * kMinute + i * kMinute, .tx = tx++}));
+  }
+  h.engine().Finish();
+  for (const WalletScoreRow& row : h.engine().ScoreRows()) {
+    if (row.wallet == testing::Wallet(1)) {
+      EXPECT_TRUE(row.bot_like);
+      EXPECT_FALSE(row.wash_like);
+      EXPECT_EQ(row.tier, "shrimp");
+    } else if (row.wallet == testing::Wallet(2)) {
+      EXPECT_TRUE(row.wash_like);
+      EXPECT_FALSE(row.bot_like);
+      EXPECT_EQ(row.tier, "dolphin");  // 8 x $50k = $400k
+    } else {
+      EXPECT_TRUE(row.exchange_like);
+      EXPECT_EQ(row.tier, "leviathan");
+    }
+  }
+}
+
+// A wallet that always trades ahead of the next move: proven smart, so its big trades alert.
+std::vector<std::string> InformedMarket(int trades) {
+  std::vector<std::string> lines;
+  double price = 100;
+  int tx = 1;
+  for (int i = 0; i < trades; ++i) {
+    const int64_t t = kT0 + static_cast<int64_t>(i) * 2 * kHour;
+    const bool up = (i * 7919) % 3 != 0;
+    lines.push_back(PriceLine("ETH", t, 2000));
+    lines.push_back(PriceLine("TKN", t, price));
+    lines.push_back(TradeLine({.wallet = 1, .token = "TKN", .buy = up, .amount = 5000,
+                               .price = price, .time_ms = t + kMinute, .tx = tx++}));
+    lines.push_back(TradeLine({.wallet = 2 + i % 5, .token = "TKN", .buy = i % 2 == 0,
+                               .amount = 10, .price = price, .time_ms = t + kMinute,
+                               .tx = tx++}));
+    price *= up ? 1.02 : 0.98;
+    lines.push_back(PriceLine("TKN", t + 30 * kMinute, price));
+  }
+  return lines;
+}
+
+TEST(EngineTest, ProvenWalletRaisesRateLimitedDeterministicAlerts) {
+  EngineConfig c = OneHourNoDecay();
+  c.min_resolved = 10;
+  c.alert_min_usd = 100'000;
+  c.alert_rate_limit = 1;
+  c.alert_rate_window_ms = 3 * kHour;  // trades come every 2 h: every other one is suppressed
+  Harness h(c);
+  h.FeedAll(InformedMarket(80));
+  h.engine().Finish();
+  ASSERT_FALSE(h.alerts.empty());
+  EXPECT_GT(h.engine().counters().alerts_rate_limited, 0);
+  for (const Alert& a : h.alerts) {
+    EXPECT_EQ(a.wallet, testing::Wallet(1));
+    EXPECT_GE(a.usd_value, 100'000);
+    EXPECT_LE(a.q_value, 0.05);
+    EXPECT_GE(a.n, 10);
+    EXPECT_EQ(a.alert_id.size(), 32u);
+    EXPECT_THAT(a.reason, HasSubstr("smart money"));
+  }
+  Harness again(c);
+  again.FeedAll(InformedMarket(80));
+  again.engine().Finish();
+  ASSERT_EQ(again.alerts.size(), h.alerts.size());
+  for (size_t i = 0; i < h.alerts.size(); ++i) {
+    EXPECT_EQ(again.alerts[i].alert_id, h.alerts[i].alert_id);
+  }
+}
+
+bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
+
+TEST(EngineTest, CheckpointResumeIsBitIdentical) {
+  EngineConfig c;
+  c.min_resolved = 10;
+  c.alert_min_usd = 100'000;
+  c.lateness_ms = 5 * kMinute;
+  const std::vector<std::string> lines = InformedMarket(120);
+  Harness straight(c);
+  straight.FeedAll(lines);
+  straight.engine().Finish();
+
+  Harness resumed(c);
+  const size_t cut = lines.size() / 2 + 3;
+  for (size_t i = 0; i < cut; ++i) resumed.Feed(lines[i]);
+  std::string state;
+  resumed.engine().SaveState(state);
+  auto fresh = Engine::Create(c, &resumed, &resumed);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_TRUE((*fresh)->LoadState(state).ok());
+  std::string again;
+  (*fresh)->SaveState(again);
+  EXPECT_EQ(state, again);  // a loaded state saves back to the same bytes
+  resumed.Replace(std::move(*fresh));
+  for (size_t i = cut; i < lines.size(); ++i) resumed.Feed(lines[i]);
+  resumed.engine().Finish();
+
+  const std::vector<WalletScoreRow> a = straight.engine().ScoreRows();
+  const std::vector<WalletScoreRow> b = resumed.engine().ScoreRows();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].wallet, b[i].wallet);
+    EXPECT_TRUE(SameBits(a[i].shrunk_alpha, b[i].shrunk_alpha));
+    EXPECT_TRUE(SameBits(a[i].t_stat, b[i].t_stat));
+    EXPECT_TRUE(SameBits(a[i].q_value, b[i].q_value));
+    EXPECT_TRUE(SameBits(a[i].effective_n, b[i].effective_n));
+    EXPECT_TRUE(SameBits(a[i].realized_pnl_usd, b[i].realized_pnl_usd));
+  }
+  ASSERT_EQ(straight.alerts.size(), resumed.alerts.size());
+  for (size_t i = 0; i < straight.alerts.size(); ++i) {
+    EXPECT_EQ(straight.alerts[i].alert_id, resumed.alerts[i].alert_id);
+  }
+}
+
+TEST(EngineTest, LoadStateRefusesAnotherConfigurationAndGarbage) {
+  EngineConfig c = OneHourNoDecay();
+  Harness h(c);
+  h.Feed(PriceLine("ETH", kT0, 2000));
+  std::string state;
+  h.engine().SaveState(state);
+  EngineConfig other = c;
+  other.q_threshold = 0.01;
+  auto e = Engine::Create(other, nullptr, nullptr);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)->LoadState(state).code(), absl::StatusCode::kFailedPrecondition);
+  auto same = Engine::Create(c, nullptr, nullptr);
+  ASSERT_TRUE(same.ok());
+  EXPECT_FALSE((*same)->LoadState(state.substr(0, state.size() / 2)).ok());
+  EXPECT_FALSE((*same)->LoadState("garbage").ok());
+}
+
+}  // namespace
+}  // namespace coattail::engine

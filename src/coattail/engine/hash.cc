@@ -1,0 +1,81 @@
+#include "coattail/engine/hash.h"
+
+#include <cstring>
+
+namespace coattail::engine {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+}  // namespace
+
+std::string Key128::Hex() const {
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[static_cast<size_t>(15 - i)] = kHexDigits[(hi >> (4 * i)) & 0xf];
+    out[static_cast<size_t>(31 - i)] = kHexDigits[(lo >> (4 * i)) & 0xf];
+  }
+  return out;
+}
+
+Key128 Fingerprint128(std::string_view data, uint64_t seed) {
+  uint64_t a = Mix64(seed ^ 0x243f6a8885a308d3ULL ^ data.size());
+  uint64_t b = Mix64(seed ^ 0x13198a2e03707344ULL ^ (data.size() << 1));
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    a = Mix64(a ^ w);
+    b = Mix64(b + (w * 0x9fb21c651e98df25ULL));
+  }
+  uint64_t tail = 0;
+  for (size_t j = 0; i < data.size(); ++i, ++j) {
+    tail |= static_cast<uint64_t>(static_cast<uint8_t>(data[i])) << (8 * j);
+  }
+  a = Mix64(a ^ tail);
+  b = Mix64(b + (tail * 0x9fb21c651e98df25ULL) + 1);
+  return Key128{Mix64(a ^ (b >> 17)), Mix64(b ^ (a << 13))};
+}
+
+bool ParseHexBytes(std::string_view text, uint8_t* out, size_t n) {
+  if (text.size() != 2 + 2 * n || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+    return false;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const int h = HexValue(text[2 + 2 * i]);
+    const int l = HexValue(text[3 + 2 * i]);
+    if (h < 0 || l < 0) return false;
+    out[i] = static_cast<uint8_t>((h << 4) | l);
+  }
+  return true;
+}
+
+std::string HexWithPrefix(const uint8_t* data, size_t n) {
+  std::string out(2 + 2 * n, '0');
+  out[1] = 'x';
+  for (size_t i = 0; i < n; ++i) {
+    out[2 + 2 * i] = kHexDigits[data[i] >> 4];
+    out[3 + 2 * i] = kHexDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+Key128 TradeKey(std::string_view chain, const TxHash& tx, int64_t log_index) {
+  std::string buf;
+  buf.reserve(chain.size() + 1 + tx.size() + 8);
+  buf.append(chain);
+  buf.push_back('\0');  // chain names cannot contain NUL, so the concatenation is unambiguous
+  buf.append(reinterpret_cast<const char*>(tx.data()), tx.size());
+  uint64_t li = static_cast<uint64_t>(log_index);
+  buf.append(reinterpret_cast<const char*>(&li), sizeof(li));
+  return Fingerprint128(buf, 0x7472616465ULL /* "trade" */);
+}
+
+}  // namespace coattail::engine

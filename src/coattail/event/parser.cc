@@ -1,0 +1,524 @@
+#include "coattail/event/parser.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace coattail::event {
+
+static_assert(kParsePadding == simdjson::SIMDJSON_PADDING,
+              "kParsePadding must match the padding simdjson reads past its input");
+
+struct EventParser::Impl {
+  simdjson::ondemand::parser parser;
+};
+
+namespace {
+
+namespace ondemand = simdjson::ondemand;
+
+// The abseil this project builds against has its own absl::string_view (not an alias of
+// std::string_view), so std::string_view pieces are converted for absl::StrCat.
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Field ids in the canonical order of docs/EVENTS.md; "missing field" reports the first missing
+// one in this order, so the order is observable.
+enum Field : uint8_t {
+  kType,
+  kChain,
+  kBlockNumber,
+  kBlockTime,
+  kTxHash,
+  kLogIndex,
+  kWallet,
+  kToken,
+  kSide,
+  kAmount,
+  kPriceUsd,
+  kUsdValue,
+  kRemoved,
+  kTime,
+  kNumFields,
+};
+
+constexpr std::array<std::string_view, kNumFields> kFieldNames = {
+    "type", "chain", "block_number", "block_time", "tx_hash", "log_index", "wallet",
+    "token", "side",  "amount",       "price_usd",  "usd_value", "removed", "time",
+};
+
+constexpr uint32_t Bit(Field f) { return uint32_t{1} << f; }
+
+constexpr uint32_t kTradeRequired = Bit(kType) | Bit(kChain) | Bit(kBlockNumber) | Bit(kBlockTime) |
+                                    Bit(kTxHash) | Bit(kLogIndex) | Bit(kWallet) | Bit(kToken) |
+                                    Bit(kSide) | Bit(kAmount) | Bit(kPriceUsd) | Bit(kUsdValue);
+constexpr uint32_t kTradeAllowed = kTradeRequired | Bit(kRemoved);
+constexpr uint32_t kPriceRequired = Bit(kType) | Bit(kToken) | Bit(kTime) | Bit(kPriceUsd);
+constexpr uint32_t kPriceAllowed = kPriceRequired;
+
+// Lowest-numbered field present in `mask` (mask must be non-zero).
+Field FirstField(uint32_t mask) { return static_cast<Field>(std::countr_zero(mask)); }
+
+// Keys are matched on their length first, so each key costs one switch and at most three short
+// compares.
+Field LookupField(std::string_view key) {
+  switch (key.size()) {
+    case 4:
+      if (key == "type") return kType;
+      if (key == "side") return kSide;
+      if (key == "time") return kTime;
+      break;
+    case 5:
+      if (key == "chain") return kChain;
+      if (key == "token") return kToken;
+      break;
+    case 6:
+      if (key == "wallet") return kWallet;
+      if (key == "amount") return kAmount;
+      break;
+    case 7:
+      if (key == "tx_hash") return kTxHash;
+      if (key == "removed") return kRemoved;
+      break;
+    case 9:
+      if (key == "log_index") return kLogIndex;
+      if (key == "price_usd") return kPriceUsd;
+      if (key == "usd_value") return kUsdValue;
+      break;
+    case 10:
+      if (key == "block_time") return kBlockTime;
+      break;
+    case 12:
+      if (key == "block_number") return kBlockNumber;
+      break;
+    default:
+      break;
+  }
+  return kNumFields;
+}
+
+// Character classes for the identifier grammars, one table lookup per byte.
+enum CharClass : uint8_t {
+  kHexDigit = 1,     // [0-9a-fA-F]
+  kChainFirst = 2,   // [a-z0-9]
+  kChainRest = 4,    // [a-z0-9_-]
+  kSymbolFirst = 8,  // [A-Za-z0-9]
+  kSymbolRest = 16,  // [A-Za-z0-9._-]
+};
+
+constexpr std::array<uint8_t, 256> MakeCharClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool lower = c >= 'a' && c <= 'z';
+    const bool upper = c >= 'A' && c <= 'Z';
+    const bool hex_letter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    uint8_t v = 0;
+    if (digit || hex_letter) v |= kHexDigit;
+    if (digit || lower) v |= kChainFirst;
+    if (digit || lower || c == '_' || c == '-') v |= kChainRest;
+    if (digit || lower || upper) v |= kSymbolFirst;
+    if (digit || lower || upper || c == '.' || c == '_' || c == '-') v |= kSymbolRest;
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}
+
+constexpr std::array<uint8_t, 256> kCharClasses = MakeCharClasses();
+
+inline uint8_t ClassOf(char c) { return kCharClasses[static_cast<unsigned char>(c)]; }
+
+// True when every byte of s is in `cls`. Branch-free over the bytes: identifiers are short and
+// almost always valid, so an early exit would only add a branch per byte.
+inline bool AllInClass(std::string_view s, uint8_t cls) {
+  uint8_t acc = cls;
+  for (char c : s) acc = static_cast<uint8_t>(acc & ClassOf(c));
+  return acc != 0;
+}
+
+// "0x" followed by exactly `digits` hex digits (either case).
+inline bool IsHexString(std::string_view s, size_t digits) {
+  return s.size() == digits + 2 && s[0] == '0' && s[1] == 'x' &&
+         AllInClass(s.substr(2), kHexDigit);
+}
+
+inline bool IsChain(std::string_view s) {
+  return !s.empty() && s.size() <= 32 && (ClassOf(s[0]) & kChainFirst) != 0 &&
+         AllInClass(s, kChainRest);
+}
+
+inline bool IsToken(std::string_view s) {
+  if (s.size() == 42 && s[0] == '0' && s[1] == 'x') return IsHexString(s, 40);
+  return !s.empty() && s.size() <= 32 && (ClassOf(s[0]) & kSymbolFirst) != 0 &&
+         AllInClass(s, kSymbolRest);
+}
+
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// The value's text as written in the line. raw_json_token() runs up to the next structural
+// character, so it can carry trailing whitespace.
+std::string_view RawToken(ondemand::value& v) { return TrimRight(v.raw_json_token()); }
+
+// Keeps rejection reasons bounded even when the offending text is megabytes of garbage.
+std::string_view Excerpt(std::string_view s) {
+  constexpr size_t kMax = 40;
+  return s.size() <= kMax ? s : s.substr(0, kMax);
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// Used on error paths only, to tell "not JSON" from "JSON number of the wrong kind".
+bool IsJsonNumber(std::string_view s, bool* is_integer) {
+  size_t i = 0;
+  const size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n || !IsDigit(s[i])) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  *is_integer = true;
+  if (i < n && s[i] == '.') {
+    *is_integer = false;
+    ++i;
+    if (i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    *is_integer = false;
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  return i == n;
+}
+
+absl::Status FieldError(Field f, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("field '", Av(kFieldNames[f]), "': ", Av(problem)));
+}
+
+absl::Status JsonError(simdjson::error_code e) {
+  return absl::InvalidArgumentError(absl::StrCat("invalid JSON: ", simdjson::error_message(e)));
+}
+
+// Rejection for a value that is not of the `expected` JSON type. Text that is not JSON at all
+// (NaN, Infinity, tru, 01) is reported as invalid JSON rather than as a type mismatch.
+absl::Status WrongType(Field f, std::string_view expected, ondemand::value& v) {
+  const std::string_view tok = RawToken(v);
+  std::string_view got;
+  bool is_integer = false;
+  if (tok.empty()) {
+    got = {};
+  } else if (tok.front() == '"') {
+    got = "a string";
+  } else if (tok.front() == '{') {
+    got = "an object";
+  } else if (tok.front() == '[') {
+    got = "an array";
+  } else if (tok == "true" || tok == "false") {
+    got = "a boolean";
+  } else if (tok == "null") {
+    got = "null";
+  } else if (IsJsonNumber(tok, &is_integer)) {
+    got = is_integer ? "an integer" : "a non-integer number";
+  }
+  if (got.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON: field '", Av(kFieldNames[f]),
+                                                   "': invalid value '", Av(Excerpt(tok)), "'"));
+  }
+  return FieldError(f, absl::StrCat("must be ", Av(expected), ", got ", Av(got)));
+}
+
+// The contents of a string value exactly as written (escape sequences are not decoded: none of
+// the identifier grammars admits a backslash, so an escaped identifier fails validation).
+absl::Status GetRawString(Field f, ondemand::value& v, std::string_view& out) {
+  const std::string_view tok = RawToken(v);
+  if (tok.size() < 2 || tok.front() != '"' || tok.back() != '"') {
+    return WrongType(f, "a string", v);
+  }
+  out = tok.substr(1, tok.size() - 2);
+  return absl::OkStatus();
+}
+
+absl::Status GetInteger(Field f, ondemand::value& v, int64_t& out) {
+  if (v.get_int64().get(out) == simdjson::SUCCESS) return absl::OkStatus();
+  const std::string_view tok = RawToken(v);
+  bool is_integer = false;
+  if (IsJsonNumber(tok, &is_integer) && is_integer) {
+    return FieldError(f, absl::StrCat("integer ", Av(Excerpt(tok)), " out of range"));
+  }
+  return WrongType(f, "an integer", v);
+}
+
+absl::Status GetNonNegativeInteger(Field f, ondemand::value& v, int64_t& out) {
+  if (absl::Status s = GetInteger(f, v, out); !s.ok()) return s;
+  if (out < 0) return FieldError(f, absl::StrCat("must be >= 0, got ", out));
+  return absl::OkStatus();
+}
+
+absl::Status GetPositiveNumber(Field f, ondemand::value& v, double& out) {
+  if (v.get_double().get(out) != simdjson::SUCCESS) {
+    const std::string_view tok = RawToken(v);
+    bool is_integer = false;
+    if (IsJsonNumber(tok, &is_integer)) {
+      // Valid JSON number that does not fit a double, e.g. 1e400.
+      return FieldError(f, absl::StrCat("must be finite and > 0, got out-of-range number ",
+                                        Av(Excerpt(tok))));
+    }
+    return WrongType(f, "a number", v);
+  }
+  // Written as !(x > 0) so that a NaN, should one ever get through, is rejected as well.
+  if (!(out > 0) || !std::isfinite(out)) {
+    return FieldError(f, absl::StrCat("must be finite and > 0, got ", Av(Excerpt(RawToken(v)))));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GetBool(Field f, ondemand::value& v, bool& out) {
+  if (v.get_bool().get(out) == simdjson::SUCCESS) return absl::OkStatus();
+  return WrongType(f, "a boolean", v);
+}
+
+// The document is not an object: say whether it is other JSON or not JSON at all (a bare word
+// like `hello` is reported by simdjson as a type mismatch, not as a syntax error).
+absl::Status NotAnObject(std::string_view line) {
+  size_t start = 0;
+  while (start < line.size() && IsJsonSpace(line[start])) ++start;
+  const std::string_view text = TrimRight(line.substr(start));
+  bool is_integer = false;
+  const char c = text.front();  // non-empty: empty lines are rejected before parsing
+  if (c == '[' || c == '"' || text == "true" || text == "false" || text == "null" ||
+      IsJsonNumber(text, &is_integer)) {
+    return absl::InvalidArgumentError("not a JSON object");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid JSON: not a JSON value: '", Av(Excerpt(text)), "'"));
+}
+
+}  // namespace
+
+EventParser::EventParser(ParserOptions options)
+    : options_(options), impl_(std::make_unique<Impl>()) {}
+
+EventParser::~EventParser() = default;
+
+absl::Status EventParser::Parse(std::string_view line, EventView& out) {
+  {
+    size_t i = 0;
+    while (i < line.size() && IsJsonSpace(line[i])) ++i;
+    if (i == line.size()) return absl::InvalidArgumentError("empty line");
+  }
+
+  ondemand::parser& parser = impl_->parser;
+  if (line.size() > parser.capacity()) {
+    // Grow geometrically: simdjson would otherwise reallocate to the exact size of every line
+    // longer than the last.
+    const size_t capacity = std::max(line.size(), 2 * parser.capacity());
+    if (parser.allocate(capacity, parser.max_depth()) != simdjson::SUCCESS) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot allocate a JSON parser for a ", line.size(), "-byte line"));
+    }
+  }
+
+  ondemand::document doc;
+  if (auto e = parser
+                   .iterate(simdjson::padded_string_view(line.data(), line.size(),
+                                                         line.size() + kParsePadding))
+                   .get(doc);
+      e != simdjson::SUCCESS) {
+    return JsonError(e);
+  }
+  ondemand::object object;
+  if (auto e = doc.get_object().get(object); e != simdjson::SUCCESS) {
+    if (e == simdjson::INCORRECT_TYPE) return NotAnObject(line);
+    return JsonError(e);
+  }
+
+  uint32_t seen = 0;
+  EventKind kind = EventKind::kPrice;
+  std::string_view chain, tx_hash, wallet, token;
+  int64_t block_number = 0, block_time = 0, log_index = 0, time = 0;
+  double amount = 0, price_usd = 0, usd_value = 0;
+  Side side = Side::kBuy;
+  bool removed = false;
+
+  for (auto field_result : object) {
+    ondemand::field field;
+    if (auto e = std::move(field_result).get(field); e != simdjson::SUCCESS) return JsonError(e);
+
+    // Known keys contain no escapes, so the key is read in place up to its closing quote; only a
+    // key with a backslash takes the decoding path (it may still spell a known key).
+    const char* raw_key = field.key().raw();
+    size_t key_len = 0;
+    while (raw_key[key_len] != '"' && raw_key[key_len] != '\\') ++key_len;
+    std::string_view key(raw_key, key_len);
+    if (raw_key[key_len] == '\\') {
+      if (auto e = field.unescaped_key().get(key); e != simdjson::SUCCESS) return JsonError(e);
+    }
+
+    const Field f = LookupField(key);
+    if (f == kNumFields) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown field '", Av(Excerpt(key)), "'"));
+    }
+    if ((seen & Bit(f)) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("duplicate field '", Av(kFieldNames[f]), "'"));
+    }
+    seen |= Bit(f);
+
+    ondemand::value& v = field.value();
+    absl::Status s;
+    switch (f) {
+      case kType: {
+        std::string_view type;
+        s = GetRawString(f, v, type);
+        if (!s.ok()) break;
+        if (type == "trade") {
+          kind = EventKind::kTrade;
+        } else if (type == "price") {
+          kind = EventKind::kPrice;
+        } else {
+          s = FieldError(f, "must be 'trade' or 'price'");
+        }
+        break;
+      }
+      case kChain:
+        s = GetRawString(f, v, chain);
+        if (s.ok() && !IsChain(chain)) s = FieldError(f, "must match [a-z0-9][a-z0-9_-]{0,31}");
+        break;
+      case kBlockNumber:
+        s = GetNonNegativeInteger(f, v, block_number);
+        break;
+      case kBlockTime:
+        s = GetInteger(f, v, block_time);
+        break;
+      case kTxHash:
+        s = GetRawString(f, v, tx_hash);
+        if (s.ok() && !IsHexString(tx_hash, 64)) {
+          s = FieldError(f, "not a 0x-prefixed 64-hex transaction hash");
+        }
+        break;
+      case kLogIndex:
+        s = GetNonNegativeInteger(f, v, log_index);
+        break;
+      case kWallet:
+        s = GetRawString(f, v, wallet);
+        if (s.ok() && !IsHexString(wallet, 40)) s = FieldError(f, "not a 0x-prefixed 40-hex address");
+        break;
+      case kToken:
+        s = GetRawString(f, v, token);
+        if (s.ok() && !IsToken(token)) {
+          s = FieldError(f,
+                         "not a symbol ([A-Za-z0-9][A-Za-z0-9._-]{0,31}) or a 0x-prefixed 40-hex "
+                         "address");
+        }
+        break;
+      case kSide: {
+        std::string_view text;
+        s = GetRawString(f, v, text);
+        if (!s.ok()) break;
+        if (text == "buy") {
+          side = Side::kBuy;
+        } else if (text == "sell") {
+          side = Side::kSell;
+        } else {
+          s = FieldError(f, "must be 'buy' or 'sell'");
+        }
+        break;
+      }
+      case kAmount:
+        s = GetPositiveNumber(f, v, amount);
+        break;
+      case kPriceUsd:
+        s = GetPositiveNumber(f, v, price_usd);
+        break;
+      case kUsdValue:
+        s = GetPositiveNumber(f, v, usd_value);
+        break;
+      case kRemoved:
+        s = GetBool(f, v, removed);
+        break;
+      case kTime:
+        s = GetInteger(f, v, time);
+        break;
+      case kNumFields:
+        break;
+    }
+    if (!s.ok()) return s;
+  }
+
+  // A complete object followed by more JSON (`{...} {...}` or `{...}}`) leaves unread tokens.
+  const char* location = nullptr;
+  if (doc.current_location().get(location) != simdjson::OUT_OF_BOUNDS) {
+    return absl::InvalidArgumentError("trailing content after the JSON object");
+  }
+
+  if ((seen & Bit(kType)) == 0) return absl::InvalidArgumentError("missing field 'type'");
+  const bool is_trade = kind == EventKind::kTrade;
+  const uint32_t allowed = is_trade ? kTradeAllowed : kPriceAllowed;
+  const uint32_t required = is_trade ? kTradeRequired : kPriceRequired;
+  if (const uint32_t extra = seen & ~allowed; extra != 0) {
+    return FieldError(FirstField(extra),
+                      is_trade ? "not allowed in a trade event" : "not allowed in a price event");
+  }
+  if (const uint32_t missing = required & ~seen; missing != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("missing field '", Av(kFieldNames[FirstField(missing)]), "'"));
+  }
+
+  const Field time_field = is_trade ? kBlockTime : kTime;
+  const int64_t event_time = is_trade ? block_time : time;
+  if (event_time < options_.min_time_ms || event_time > options_.max_time_ms) {
+    return FieldError(time_field, absl::StrCat(event_time, " is outside the plausible range [",
+                                               options_.min_time_ms, ", ", options_.max_time_ms,
+                                               "] (epoch milliseconds)"));
+  }
+
+  out.kind = kind;
+  if (is_trade) {
+    const double product = amount * price_usd;
+    // An overflowing product is infinite and an underflowing one is 0; neither can match.
+    if (!std::isfinite(product) || !(std::fabs(usd_value - product) <= kUsdValueTolerance * product)) {
+      return FieldError(kUsdValue, absl::StrCat(usd_value, " differs from amount * price_usd = ",
+                                                product, " by more than 0.5%"));
+    }
+    TradeView& t = out.trade;
+    t.chain = chain;
+    t.block_number = block_number;
+    t.block_time_ms = block_time;
+    t.tx_hash = tx_hash;
+    t.log_index = log_index;
+    t.wallet = wallet;
+    t.token = token;
+    t.side = side;
+    t.amount = amount;
+    t.price_usd = price_usd;
+    t.usd_value = usd_value;
+    t.removed = removed;
+  } else {
+    PriceView& p = out.price;
+    p.token = token;
+    p.time_ms = time;
+    p.price_usd = price_usd;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace coattail::event

@@ -1,0 +1,120 @@
+// libFuzzer target for EventParser: the input is split into lines the way LineReader does and
+// every accepted event is checked against the format's invariants (docs/EVENTS.md), with
+// validation code independent of the parser's.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "coattail/event/event.h"
+#include "coattail/event/parser.h"
+
+namespace {
+
+using coattail::event::EventKind;
+using coattail::event::EventParser;
+using coattail::event::EventView;
+using coattail::event::Side;
+
+void Check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant violated: %s\n", what);
+    std::abort();  // libFuzzer records the input as a crash
+  }
+}
+
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+bool IsPrefixedHex(std::string_view s, size_t digits) {
+  if (s.size() != digits + 2 || s.substr(0, 2) != "0x") return false;
+  for (char c : s.substr(2)) {
+    if (!IsHex(c)) return false;
+  }
+  return true;
+}
+
+bool IsChain(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '_' && c != '-'))) return false;
+  }
+  return true;
+}
+
+bool IsToken(std::string_view s) {
+  if (IsPrefixedHex(s, 40)) return true;
+  if (s.empty() || s.size() > 32) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
+  }
+  return true;
+}
+
+bool Within(std::string_view view, std::string_view line) {
+  return view.data() >= line.data() && view.data() + view.size() <= line.data() + line.size();
+}
+
+bool FinitePositive(double v) { return std::isfinite(v) && v > 0; }
+
+void CheckEvent(const EventView& e, std::string_view line, const EventParser& parser) {
+  const int64_t t = e.time_ms();
+  Check(t >= parser.options().min_time_ms && t <= parser.options().max_time_ms, "time range");
+  if (e.kind == EventKind::kPrice) {
+    Check(IsToken(e.price.token) && Within(e.price.token, line), "price token");
+    Check(FinitePositive(e.price.price_usd), "price_usd");
+    return;
+  }
+  Check(e.kind == EventKind::kTrade, "kind");
+  const auto& tr = e.trade;
+  Check(IsChain(tr.chain) && Within(tr.chain, line), "chain");
+  Check(IsPrefixedHex(tr.tx_hash, 64) && Within(tr.tx_hash, line), "tx_hash");
+  Check(IsPrefixedHex(tr.wallet, 40) && Within(tr.wallet, line), "wallet");
+  Check(IsToken(tr.token) && Within(tr.token, line), "token");
+  Check(tr.block_number >= 0 && tr.log_index >= 0, "non-negative integers");
+  Check(tr.side == Side::kBuy || tr.side == Side::kSell, "side");
+  Check(FinitePositive(tr.amount) && FinitePositive(tr.price_usd) && FinitePositive(tr.usd_value),
+        "positive numbers");
+  const double product = tr.amount * tr.price_usd;
+  Check(std::isfinite(product) && std::fabs(tr.usd_value - product) <= 0.005 * product,
+        "usd_value consistency");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static EventParser* parser = new EventParser();
+  // Exactly the padding the contract promises and no more, so that ASan catches any read beyond.
+  std::unique_ptr<char[]> buffer(new char[size + coattail::event::kParsePadding]);
+  if (size > 0) std::memcpy(buffer.get(), data, size);
+  std::memset(buffer.get() + size, 'x', coattail::event::kParsePadding);
+  const std::string_view input(buffer.get(), size);
+
+  EventView event;
+  size_t pos = 0;
+  while (pos <= input.size()) {
+    size_t nl = input.find('\n', pos);
+    if (nl == std::string_view::npos) nl = input.size();
+    std::string_view line = input.substr(pos, nl - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const absl::Status status = parser->Parse(line, event);
+    if (status.ok()) {
+      CheckEvent(event, line, *parser);
+    } else {
+      // Every rejection is about the line and carries a reason for the dead-letter file.
+      Check(status.code() == absl::StatusCode::kInvalidArgument, "status code");
+      Check(!status.message().empty(), "empty reason");
+    }
+    if (nl == input.size()) break;
+    pos = nl + 1;
+  }
+  return 0;
+}

@@ -1,0 +1,429 @@
+#include "coattail/event/parser.h"
+
+#include <simdjson.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "coattail/event/event.h"
+#include "coattail/io/line_reader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace coattail::event {
+namespace {
+
+using ::testing::HasSubstr;
+
+// absl::string_view is not std::string_view in the abseil this project builds against, so
+// absl::StrCat does not take std::string_view; tests build strings with this instead.
+void AppendPart(std::string& out, std::string_view s) { out.append(s); }
+void AppendPart(std::string& out, int64_t v) { out.append(std::to_string(v)); }
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (AppendPart(out, parts), ...);
+  return out;
+}
+
+
+static_assert(kParsePadding >= simdjson::SIMDJSON_PADDING);
+static_assert(io::kLinePadding >= kParsePadding,
+              "LineReader lines must satisfy the parser's padding contract");
+
+constexpr std::string_view kWallet = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+constexpr std::string_view kTxHash =
+    "0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b";
+constexpr std::string_view kTokenAddress = "0xdac17f958d2ee523a2206206994597c13d831ec7";
+
+// A valid trade; tests derive invalid ones by replacing one piece of text.
+const std::string kTrade = Cat(
+    R"({"type":"trade","chain":"ethereum","block_number":19000000,"block_time":1767225600000,)",
+    R"("tx_hash":")", kTxHash, R"(","log_index":3,"wallet":")", kWallet,
+    R"(","token":"PEPE","side":"buy","amount":1234.5,"price_usd":0.5,"usd_value":617.25})");
+
+const std::string kPrice = R"({"type":"price","token":"ETH","time":1767225600000,"price_usd":2000.5})";
+
+// Returns `s` with the single occurrence of `from` replaced by `to`.
+std::string Replace(std::string_view s, std::string_view from, std::string_view to) {
+  const size_t at = s.find(from);
+  EXPECT_NE(at, std::string_view::npos) << "'" << from << "' not in " << s;
+  EXPECT_EQ(s.find(from, at + 1), std::string_view::npos) << "'" << from << "' ambiguous in " << s;
+  if (at == std::string_view::npos) return std::string(s);
+  return Cat(s.substr(0, at), to, s.substr(at + from.size()));
+}
+
+class ParserTest : public ::testing::Test {
+ protected:
+  // Parses `line` from a buffer whose padding is filled with JSON-looking bytes: the parser must
+  // stop at line.size() whatever follows.
+  absl::Status Parse(std::string_view line) {
+    buffer_.assign(line);
+    for (size_t i = 0; i < kParsePadding; ++i) buffer_.push_back("\"}1,]"[i % 5]);
+    return parser_.Parse(std::string_view(buffer_.data(), line.size()), event_);
+  }
+
+  // The rejection reason, or "OK".
+  std::string Reason(std::string_view line) {
+    absl::Status s = Parse(line);
+    if (s.ok()) return "OK";
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    return std::string(s.message());
+  }
+
+  std::string buffer_;
+  EventParser parser_;
+  EventView event_;
+};
+
+TEST_F(ParserTest, ValidTradeParsesToExactFieldValues) {
+  ASSERT_TRUE(Parse(kTrade).ok()) << Parse(kTrade);
+  ASSERT_EQ(event_.kind, EventKind::kTrade);
+  const TradeView& t = event_.trade;
+  EXPECT_EQ(t.chain, "ethereum");
+  EXPECT_EQ(t.block_number, 19000000);
+  EXPECT_EQ(t.block_time_ms, 1767225600000);
+  EXPECT_EQ(t.tx_hash, kTxHash);
+  EXPECT_EQ(t.log_index, 3);
+  EXPECT_EQ(t.wallet, kWallet);
+  EXPECT_EQ(t.token, "PEPE");
+  EXPECT_EQ(t.side, Side::kBuy);
+  EXPECT_EQ(t.amount, 1234.5);
+  EXPECT_EQ(t.price_usd, 0.5);
+  EXPECT_EQ(t.usd_value, 617.25);
+  EXPECT_FALSE(t.removed);
+  EXPECT_EQ(event_.time_ms(), 1767225600000);
+}
+
+TEST_F(ParserTest, ValidPriceParsesToExactFieldValues) {
+  ASSERT_TRUE(Parse(kPrice).ok());
+  ASSERT_EQ(event_.kind, EventKind::kPrice);
+  EXPECT_EQ(event_.price.token, "ETH");
+  EXPECT_EQ(event_.price.time_ms, 1767225600000);
+  EXPECT_EQ(event_.price.price_usd, 2000.5);
+  EXPECT_EQ(event_.time_ms(), 1767225600000);
+}
+
+TEST_F(ParserTest, ViewsPointIntoTheLine) {
+  ASSERT_TRUE(Parse(kTrade).ok());
+  const char* begin = buffer_.data();
+  const char* end = buffer_.data() + kTrade.size();
+  for (std::string_view v : {event_.trade.chain, event_.trade.tx_hash, event_.trade.wallet,
+                             event_.trade.token}) {
+    EXPECT_GE(v.data(), begin);
+    EXPECT_LE(v.data() + v.size(), end);
+  }
+  EXPECT_EQ(event_.trade.wallet.data(), buffer_.data() + kTrade.find(kWallet));
+}
+
+TEST_F(ParserTest, SellSideAndAddressTokenAndRemoved) {
+  std::string line = Replace(kTrade, R"("side":"buy")", R"("side":"sell")");
+  line = Replace(line, R"("token":"PEPE")", Cat(R"("token":")", kTokenAddress, R"(")"));
+  line = Replace(line, R"("usd_value":617.25})", R"("usd_value":617.25,"removed":true})");
+  ASSERT_TRUE(Parse(line).ok()) << Parse(line);
+  EXPECT_EQ(event_.trade.side, Side::kSell);
+  EXPECT_EQ(event_.trade.token, kTokenAddress);
+  EXPECT_TRUE(event_.trade.removed);
+
+  ASSERT_TRUE(Parse(Replace(kTrade, "617.25}", R"(617.25,"removed":false})")).ok());
+  EXPECT_FALSE(event_.trade.removed);
+}
+
+TEST_F(ParserTest, FieldsInAnyOrderWithWhitespace) {
+  const std::string line = Cat(
+      "  {\t\"usd_value\" : 617.25 , \"side\":\"buy\", \"amount\":1234.5,\"price_usd\":0.5,\n",
+      R"("token":"PEPE","wallet":")", kWallet, R"(","log_index":0,"tx_hash":")", kTxHash,
+      R"(","block_time":1767225600000,"block_number":0,"chain":"base","type":"trade"}   )");
+  ASSERT_TRUE(Parse(line).ok()) << Parse(line);
+  EXPECT_EQ(event_.trade.chain, "base");
+  EXPECT_EQ(event_.trade.block_number, 0);
+  EXPECT_EQ(event_.trade.log_index, 0);
+  EXPECT_EQ(event_.trade.usd_value, 617.25);
+  EXPECT_EQ(event_.trade.side, Side::kBuy);
+}
+
+TEST_F(ParserTest, IdentifierGrammarBoundaries) {
+  const std::string chain32(32, 'a');
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", chain32, "\""))), "OK");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "\"arbitrum-one_2\"")), "OK");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "\"0chain\"")), "OK");
+  const std::string symbol32 = Cat("A.b_c-", std::string(26, 'Z'));
+  EXPECT_EQ(Reason(Replace(kTrade, "\"PEPE\"", Cat("\"", symbol32, "\""))), "OK");
+  // A short 0x-string is an ordinary symbol.
+  EXPECT_EQ(Reason(Replace(kTrade, "\"PEPE\"", "\"0xabc\"")), "OK");
+  // Hex digits are case-insensitive in hashes too.
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat("0x", std::string(64, 'F')))), "OK");
+}
+
+TEST_F(ParserTest, TimeRangeIsInclusive) {
+  auto price_at = [](int64_t t) {
+    return Replace(kPrice, "1767225600000", Cat(t));
+  };
+  EXPECT_EQ(Reason(price_at(kDefaultMinTimeMs)), "OK");
+  EXPECT_EQ(Reason(price_at(kDefaultMaxTimeMs)), "OK");
+  EXPECT_THAT(Reason(price_at(kDefaultMinTimeMs - 1)),
+              HasSubstr("field 'time': 1230940799999 is outside the plausible range"));
+  EXPECT_THAT(Reason(price_at(kDefaultMaxTimeMs + 1)), HasSubstr("field 'time'"));
+  // Seconds instead of milliseconds: the commonest producer bug.
+  EXPECT_THAT(Reason(Replace(kTrade, "1767225600000", "1767225600")),
+              HasSubstr("field 'block_time': 1767225600 is outside the plausible range"));
+
+  EventParser custom({.min_time_ms = 100, .max_time_ms = 200});
+  EventView ev;
+  std::string line = price_at(150) + std::string(kParsePadding, ' ');
+  EXPECT_TRUE(custom.Parse(std::string_view(line.data(), line.size() - kParsePadding), ev).ok());
+  line = price_at(201) + std::string(kParsePadding, ' ');
+  EXPECT_FALSE(custom.Parse(std::string_view(line.data(), line.size() - kParsePadding), ev).ok());
+}
+
+TEST_F(ParserTest, UsdValueToleranceIsHalfAPercent) {
+  // amount * price_usd = 1000; 0.5% of it is 5.
+  const std::string base = Replace(Replace(kTrade, "1234.5", "2000"), "617.25", "1000");
+  EXPECT_EQ(Reason(base), "OK");
+  EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":1004.9")), "OK");
+  EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":995.1")), "OK");
+  EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":1005.1")),
+            "field 'usd_value': 1005.1 differs from amount * price_usd = 1000 by more than 0.5%");
+  EXPECT_THAT(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":994.9")),
+              HasSubstr("field 'usd_value'"));
+  // A product that overflows to infinity can never be consistent.
+  std::string huge = Replace(Replace(kTrade, "1234.5", "1e200"), "\"price_usd\":0.5", "\"price_usd\":1e200");
+  EXPECT_THAT(Reason(Replace(huge, "617.25", "1e300")), HasSubstr("field 'usd_value'"));
+  // A product that underflows to zero neither.
+  std::string tiny = Replace(Replace(kTrade, "1234.5", "1e-200"), "\"price_usd\":0.5", "\"price_usd\":1e-200");
+  EXPECT_THAT(Reason(Replace(tiny, "617.25", "1e-300")), HasSubstr("field 'usd_value'"));
+}
+
+TEST_F(ParserTest, EmptyLines) {
+  EXPECT_EQ(Reason(""), "empty line");
+  EXPECT_EQ(Reason("   "), "empty line");
+  EXPECT_EQ(Reason(" \t \r"), "empty line");
+}
+
+TEST_F(ParserTest, InvalidJson) {
+  for (std::string_view line : {
+           std::string_view(R"({"type":"trade","chain":"ethereum","block_number":19)"),
+           std::string_view(R"({"type":"price","token":"ET)"),
+           std::string_view(R"({"type":"price",})"),
+           std::string_view(R"({"type" "price"})"),
+           std::string_view("{\"type\":\"price\",\"token\":\"ET\xffH\"}"),
+           std::string_view("{\"type\":\"price\",\"token\":\"E\tH\"}"),
+           std::string_view("\x00\x01\x02garbage\xfe", 12),
+           std::string_view("hello"),
+           std::string_view(R"({"type":'price'})"),
+       }) {
+    EXPECT_THAT(Reason(line), HasSubstr("invalid JSON: ")) << line;
+  }
+}
+
+TEST_F(ParserTest, NanAndInfinityInAnySpellingAreRejected) {
+  for (std::string_view spelling : {"NaN", "nan", "-NaN", "Infinity", "-Infinity", "inf", "-inf",
+                                    "+1", "1e", "01", ".5", "1.5.3"}) {
+    EXPECT_EQ(Reason(Replace(kTrade, "1234.5", spelling)),
+              Cat("invalid JSON: field 'amount': invalid value '", spelling, "'"))
+        << spelling;
+  }
+  for (std::string_view spelling : {"\"NaN\"", "\"Infinity\"", "\"inf\""}) {
+    EXPECT_EQ(Reason(Replace(kPrice, "2000.5", spelling)),
+              "field 'price_usd': must be a number, got a string")
+        << spelling;
+  }
+}
+
+TEST_F(ParserTest, NonPositiveAndOverflowingNumbersAreRejected) {
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-5")), "field 'amount': must be finite and > 0, got -5");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "0")), "field 'amount': must be finite and > 0, got 0");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-0.0")),
+            "field 'amount': must be finite and > 0, got -0.0");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "1e999")),
+            "field 'amount': must be finite and > 0, got out-of-range number 1e999");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "1E400")),
+            "field 'amount': must be finite and > 0, got out-of-range number 1E400");
+  EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "-1e400")),
+            "field 'price_usd': must be finite and > 0, got out-of-range number -1e400");
+  // Underflows to 0.
+  EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "1e-400")),
+            "field 'price_usd': must be finite and > 0, got 1e-400");
+  EXPECT_THAT(Reason(Replace(kTrade, "617.25", "-617.25")), HasSubstr("field 'usd_value': must be"));
+  // Integer-valued numbers are fine where a number is expected.
+  EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "2000")), "OK");
+  EXPECT_EQ(event_.price.price_usd, 2000.0);
+  EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "2.0005e3")), "OK");
+  EXPECT_EQ(event_.price.price_usd, 2000.5);
+}
+
+TEST_F(ParserTest, WrongTypesAreRejected) {
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "\"19000000\"")),
+            "field 'block_number': must be an integer, got a string");
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "1.5")),
+            "field 'block_number': must be an integer, got a non-integer number");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"log_index\":3", "\"log_index\":3.0")),
+            "field 'log_index': must be an integer, got a non-integer number");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"log_index\":3", "\"log_index\":1e3")),
+            "field 'log_index': must be an integer, got a non-integer number");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"log_index\":3", "\"log_index\":true")),
+            "field 'log_index': must be an integer, got a boolean");
+  EXPECT_EQ(Reason(Replace(kTrade, "1767225600000", "1767225600000.5")),
+            "field 'block_time': must be an integer, got a non-integer number");
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "99999999999999999999")),
+            "field 'block_number': integer 99999999999999999999 out of range");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "\"1234.5\"")),
+            "field 'amount': must be a number, got a string");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "null")), "field 'amount': must be a number, got null");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "[1]")), "field 'amount': must be a number, got an array");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "{\"v\":1}")),
+            "field 'amount': must be a number, got an object");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "1")), "field 'chain': must be a string, got an integer");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", "true")), "field 'side': must be a string, got a boolean");
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":\"true\"}")),
+            "field 'removed': must be a boolean, got a string");
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":1}")),
+            "field 'removed': must be a boolean, got an integer");
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":truex}")),
+            "invalid JSON: field 'removed': invalid value 'truex'");
+  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "7")), "field 'type': must be a string, got an integer");
+}
+
+TEST_F(ParserTest, NegativeIntegersAreRejected) {
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "-1")), "field 'block_number': must be >= 0, got -1");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"log_index\":3", "\"log_index\":-3")),
+            "field 'log_index': must be >= 0, got -3");
+}
+
+TEST_F(ParserTest, BadAddressesAndHashes) {
+  const std::string wallet_error = "field 'wallet': not a 0x-prefixed 40-hex address";
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, "0x1234")), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("0x", std::string(40, 'g')))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("00", kWallet.substr(2)))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("0X", kWallet.substr(2)))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, kWallet.substr(2))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat(kWallet, "a"))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, "")), wallet_error);
+  // An escape is not decoded: the text as written must be the address.
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("\\u0030", kWallet.substr(1)))), wallet_error);
+
+  const std::string hash_error = "field 'tx_hash': not a 0x-prefixed 64-hex transaction hash";
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, kTxHash.substr(0, 65))), hash_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat(kTxHash.substr(0, 65), "z"))), hash_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, kWallet)), hash_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat(kTxHash, "0"))), hash_error);
+}
+
+TEST_F(ParserTest, BadIdentifiers) {
+  const std::string chain_error = "field 'chain': must match [a-z0-9][a-z0-9_-]{0,31}";
+  for (std::string_view chain : {"", "Ethereum", "-eth", "_eth", "eth.main", "eth main"}) {
+    EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", chain, "\""))), chain_error)
+        << chain;
+  }
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", std::string(33, 'a'), "\""))),
+            chain_error);
+
+  for (std::string_view token : {"", ".PEPE", "-PEPE", "PE PE", "PEPE$", "0xdac17f958d2ee523a2206206994597c13d831ecg"}) {
+    EXPECT_THAT(Reason(Replace(kTrade, "\"PEPE\"", Cat("\"", token, "\""))),
+                HasSubstr("field 'token': not a symbol"))
+        << token;
+  }
+  EXPECT_THAT(Reason(Replace(kPrice, "\"ETH\"", Cat("\"", std::string(33, 'E'), "\""))),
+              HasSubstr("field 'token': not a symbol"));
+
+  for (std::string_view side : {"\"BUY\"", "\"hold\"", "\"\"", "\"\\u0062uy\""}) {
+    EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", side)), "field 'side': must be 'buy' or 'sell'") << side;
+  }
+  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "\"swap\"")), "field 'type': must be 'trade' or 'price'");
+}
+
+TEST_F(ParserTest, UnknownDuplicateAndMissingFields) {
+  EXPECT_EQ(Reason(Replace(kTrade, "\"amount\"", "\"amout\"")), "unknown field 'amout'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"note\":\"x\"}")), "unknown field 'note'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"Type\":\"price\"}")), "unknown field 'Type'");
+  // A long unknown key is cut short in the reason.
+  EXPECT_EQ(Reason(Replace(kPrice, "}", Cat(",\"", std::string(100, 'k'), "\":1}"))),
+            Cat("unknown field '", std::string(40, 'k'), "'"));
+
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"amount\":1234.5}")), "duplicate field 'amount'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"type\":\"price\"}")), "duplicate field 'type'");
+  // Escaped keys are decoded before matching, so this is the same key twice.
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"\\u0074oken\":\"BTC\"}")), "duplicate field 'token'");
+
+  EXPECT_EQ(Reason(Replace(kTrade, Cat(",\"wallet\":\"", kWallet, "\""), "")),
+            "missing field 'wallet'");
+  EXPECT_EQ(Reason(Replace(kTrade, ",\"usd_value\":617.25", "")), "missing field 'usd_value'");
+  EXPECT_EQ(Reason(Replace(kPrice, "\"type\":\"price\",", "")), "missing field 'type'");
+  EXPECT_EQ(Reason(Replace(kPrice, ",\"time\":1767225600000", "")), "missing field 'time'");
+  EXPECT_EQ(Reason("{}"), "missing field 'type'");
+  // With several missing, the first in document order is named.
+  EXPECT_EQ(Reason(R"({"type":"trade"})"), "missing field 'chain'");
+
+  EXPECT_EQ(Reason(Replace(kPrice, "}", Cat(",\"wallet\":\"", kWallet, "\"}"))),
+            "field 'wallet': not allowed in a price event");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"removed\":true}")),
+            "field 'removed': not allowed in a price event");
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"time\":1767225600000}")),
+            "field 'time': not allowed in a trade event");
+}
+
+TEST_F(ParserTest, EscapedKeysAreDecoded) {
+  EXPECT_EQ(Reason(Replace(kPrice, "\"type\"", "\"\\u0074ype\"")), "OK");
+  EXPECT_EQ(event_.price.token, "ETH");
+  EXPECT_EQ(Reason(Replace(kPrice, "\"type\"", "\"\\q\"")).substr(0, 14), "invalid JSON: ");
+}
+
+TEST_F(ParserTest, NonObjectsAndTrailingContent) {
+  EXPECT_EQ(Reason("[1,2]"), "not a JSON object");
+  EXPECT_EQ(Reason("5"), "not a JSON object");
+  EXPECT_EQ(Reason("\"trade\""), "not a JSON object");
+  EXPECT_EQ(Reason("null"), "not a JSON object");
+  EXPECT_EQ(Reason(kPrice + "}"), "trailing content after the JSON object");
+  EXPECT_EQ(Reason(kPrice + " " + kPrice), "trailing content after the JSON object");
+  EXPECT_THAT(Reason(kPrice + " x"), HasSubstr("invalid JSON"));
+  EXPECT_EQ(Reason(kPrice + " \t "), "OK");
+}
+
+TEST_F(ParserTest, ParserIsReusableAfterErrorsAndGrowsForLongLines) {
+  EXPECT_NE(Reason("{\"type\":"), "OK");
+  EXPECT_EQ(Reason(kPrice), "OK");
+  EXPECT_NE(Reason(Replace(kTrade, "1234.5", "NaN")), "OK");
+  EXPECT_EQ(Reason(kTrade), "OK");
+  EXPECT_EQ(event_.trade.amount, 1234.5);
+  // 200 KB of whitespace inside a valid object.
+  const std::string long_line = Replace(kPrice, ",\"time\"", Cat(",", std::string(200000, ' '), "\"time\""));
+  EXPECT_EQ(Reason(long_line), "OK");
+  EXPECT_EQ(event_.price.time_ms, 1767225600000);
+  EXPECT_EQ(Reason(kTrade), "OK");
+  EXPECT_EQ(event_.trade.token, "PEPE");
+}
+
+// Places each line so that its padding ends exactly at a PROT_NONE page: any read past the
+// padding faults, whether from instrumented code or simdjson's SIMD kernels.
+TEST(ParserPaddingTest, ReadsNoFurtherThanThePadding) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* mem = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  char* base = static_cast<char*>(mem);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+
+  EventParser parser;
+  EventView event;
+  std::vector<std::string> lines = {kTrade, kPrice, "", "{", "{\"type\":\"price\"", "5", "\"abc",
+                                    Replace(kPrice, "2000.5", "1e400")};
+  for (size_t cut = 0; cut < kTrade.size(); cut += 7) lines.push_back(kTrade.substr(0, cut));
+  for (const std::string& line : lines) {
+    ASSERT_LE(line.size() + kParsePadding, page);
+    char* start = base + page - kParsePadding - line.size();
+    std::memcpy(start, line.data(), line.size());
+    std::memset(start + line.size(), '7', kParsePadding);
+    const absl::Status s = parser.Parse(std::string_view(start, line.size()), event);
+    EXPECT_EQ(s.ok(), line == kTrade || line == kPrice) << line << ": " << s;
+  }
+  munmap(mem, 2 * page);
+}
+
+}  // namespace
+}  // namespace coattail::event

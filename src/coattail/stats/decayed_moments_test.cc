@@ -1,0 +1,1 @@
+#include "coattail/stats/decayed_moments.h"

@@ -1,0 +1,1 @@
+#include "coattail/stats/score.h"

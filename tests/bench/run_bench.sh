@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+#
+# End-to-end benchmark of the engine against DuckDB on one NDJSON file (the entry point of `make bench`).
+#
+# 1. Makes the events file with `coattail simulate` (cached in BENCH_DIR by seed, flags and binary).
+# 2. Runs `coattail run --half-life-ms 0 --export-stats` pinned to one core; measures wall time and
+#    peak RSS (measure.py: wait4's ru_maxrss).
+# 3. Runs the same forward returns and per-wallet n/mean/variance in DuckDB (duckdb_stats.py), once with
+#    one thread pinned to the same core, once with all threads.
+# 4. Compares the engine's stats with single-threaded DuckDB's (compare_stats.py) and prints the report.
+#
+# Exit status: 0 when the engine and DuckDB agree; 1 on disagreement; 2 on a usage or setup error.
+# Speed targets are reported, not enforced: this is a benchmark, not a timed test.
+
+set -Eeuo pipefail
+shopt -s inherit_errexit
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly SCRIPT_DIR
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+readonly REPO_ROOT
+# The bench venv's directory; set once in main.
+VENV=""
+
+usage() {
+  cat <<'EOF'
+Usage: tests/bench/run_bench.sh [--quick] [--selftest] [--help]
+
+  --quick     small file for development (BENCH_MIN_EVENTS=0, a week of data)
+  --selftest  run the benchmark tooling's own tests (pytest in the bench venv) and exit
+
+Environment (defaults in brackets):
+  COATTAIL_BIN        engine binary [build/release/coattail]
+  COATTAIL_CACHE      cache root; the Python venv is COATTAIL_CACHE/venv-bench [$HOME/.cache/coattail]
+  BENCH_DIR           events file, outputs and report [build/bench]
+  BENCH_EVENTS_FILE   use this NDJSON file instead of generating one
+  BENCH_GENERATOR     simulator | python (tests/bench/gen_events.py, for development) [simulator]
+  BENCH_SEED          simulator seed [1]
+  BENCH_SIM_ARGS      simulator size flags [--days 120 --tokens 80; quick: --days 7 --tokens 10]
+  BENCH_MIN_EVENTS    fail when the file has fewer lines [10000000; quick: 1]
+  BENCH_ENGINE_ARGS   extra flags for `coattail run` []
+  BENCH_CPU           core for the single-core runs [0]
+  BENCH_TIMEOUT       limit in seconds for each step [1800]
+  BENCH_DUCKDB_ALL    also time DuckDB with all threads: 1 | 0 [1]
+EOF
+}
+
+err() {
+  echo "run_bench: $*" >&2
+}
+
+# Prints a step banner on stderr so that stdout stays the report.
+step() {
+  echo "== $* ($(date +%H:%M:%S))" >&2
+}
+
+# Creates or refreshes the venv when requirements.txt or the interpreter changed.
+ensure_venv() {
+  local venv="$1"
+  local requirements="${SCRIPT_DIR}/requirements.txt"
+  local stamp="${venv}/.bench-stamp"
+  local want
+  want="$(sha256sum "${requirements}" | cut -d' ' -f1) $(python3 -c 'import sys; print(sys.version)')"
+  if [[ -x "${venv}/bin/python" && -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
+    return 0
+  fi
+  step "creating ${venv}"
+  rm -rf "${venv}"
+  mkdir -p "$(dirname "${venv}")"
+  timeout 600 python3 -m venv "${venv}"
+  timeout 900 "${venv}/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --require-hashes --only-binary=:all: -r "${requirements}"
+  echo "${want}" >"${stamp}"
+}
+
+# Prints the path of the events file, generating it when it is not cached.
+make_events() {
+  local bin="$1" generator="$2" sim_args="$3" seed="$4" dir="$5" timeout_s="$6"
+  if [[ -n "${BENCH_EVENTS_FILE:-}" ]]; then
+    [[ -f "${BENCH_EVENTS_FILE}" ]] || { err "BENCH_EVENTS_FILE not found: ${BENCH_EVENTS_FILE}"; return 2; }
+    echo "${BENCH_EVENTS_FILE}"
+    return 0
+  fi
+  local source_id
+  if [[ "${generator}" == "python" ]]; then
+    source_id="$(sha256sum "${SCRIPT_DIR}/gen_events.py" | cut -d' ' -f1)"
+  else
+    source_id="$(sha256sum "${bin}" | cut -d' ' -f1)"
+  fi
+  local key
+  key="$(printf '%s\n' "${generator}" "${seed}" "${sim_args}" "${source_id}" | sha256sum | cut -c1-16)"
+  local events="${dir}/events-${key}.ndjson"
+  if [[ -s "${events}" ]]; then
+    step "reusing ${events}"
+    echo "${events}"
+    return 0
+  fi
+  # Only one cached file at a time: a full one is several GB.
+  rm -f "${dir}"/events-*.ndjson "${dir}"/truth-*.json "${dir}"/*.partial
+  local -a args
+  read -r -a args <<<"${sim_args}"
+  step "generating events (${generator} ${sim_args}, seed ${seed})"
+  if [[ "${generator}" == "python" ]]; then
+    timeout "${timeout_s}" "${VENV}/bin/python" "${SCRIPT_DIR}/gen_events.py" \
+      --seed "${seed}" --out "${events}.partial" "${args[@]}" >&2
+  else
+    timeout "${timeout_s}" "${bin}" simulate --seed "${seed}" --out "${events}.partial" \
+      --truth "${dir}/truth-${key}.json" "${args[@]}" >&2
+  fi
+  mv "${events}.partial" "${events}"
+  echo "${events}"
+}
+
+# Runs a command under measure.py: time limit, wall time, peak RSS into "$1".json, output into "$1".out/.err.
+measured() {
+  local prefix="$1" timeout_s="$2"
+  shift 2
+  "${VENV}/bin/python" "${SCRIPT_DIR}/measure.py" --timeout "${timeout_s}" --json "${prefix}.json" \
+    --stdout "${prefix}.out" --stderr "${prefix}.err" -- "$@"
+}
+
+# Prints the `coattail run` flags that switch decay off (the comparison is of plain moments).
+decay_off_flags() {
+  local bin="$1"
+  local help
+  help="$("${bin}" run --help 2>&1 || true)"
+  if grep -q -- '--half-life-ms' <<<"${help}"; then
+    echo "--half-life-ms 0"
+  elif grep -q -- '--half-life' <<<"${help}"; then
+    echo "--half-life 0"
+  else
+    err "${bin} run has no --half-life option: cannot switch decay off"
+    return 2
+  fi
+}
+
+# Prefix that pins a command to one core, when taskset exists.
+pin_prefix() {
+  local cpu="$1"
+  if command -v taskset >/dev/null 2>&1; then
+    echo "taskset -c ${cpu}"
+  else
+    err "taskset not found: single-core runs are not pinned"
+  fi
+}
+
+run_selftest() {
+  step "bench tooling tests"
+  cd "${SCRIPT_DIR}"
+  timeout 900 "${VENV}/bin/python" -m pytest -q -p no:cacheprovider "${SCRIPT_DIR}"
+}
+
+main() {
+  local quick=0 selftest=0
+  while (($#)); do
+    case "$1" in
+      --quick) quick=1 ;;
+      --selftest) selftest=1 ;;
+      -h | --help)
+        usage
+        return 0
+        ;;
+      *)
+        err "unknown argument: $1"
+        usage >&2
+        return 2
+        ;;
+    esac
+    shift
+  done
+
+  local cache="${COATTAIL_CACHE:-${HOME}/.cache/coattail}"
+  VENV="${cache}/venv-bench"
+  ensure_venv "${VENV}"
+  if ((selftest)); then
+    run_selftest
+    return
+  fi
+
+  local bin="${COATTAIL_BIN:-${REPO_ROOT}/build/release/coattail}"
+  local dir="${BENCH_DIR:-${REPO_ROOT}/build/bench}"
+  local generator="${BENCH_GENERATOR:-simulator}"
+  local seed="${BENCH_SEED:-1}"
+  local timeout_s="${BENCH_TIMEOUT:-1800}"
+  local cpu="${BENCH_CPU:-0}"
+  local sim_args min_events
+  if ((quick)); then
+    sim_args="${BENCH_SIM_ARGS:---days 7 --tokens 10}"
+    min_events="${BENCH_MIN_EVENTS:-1}"
+  else
+    sim_args="${BENCH_SIM_ARGS:---days 120 --tokens 80}"
+    min_events="${BENCH_MIN_EVENTS:-10000000}"
+  fi
+  if [[ ! -x "${bin}" ]]; then
+    err "engine binary not found: ${bin} (build it, or set COATTAIL_BIN)"
+    return 2
+  fi
+  case "${generator}" in
+    simulator | python) ;;
+    *)
+      err "BENCH_GENERATOR must be simulator or python, not ${generator}"
+      return 2
+      ;;
+  esac
+  mkdir -p "${dir}"
+
+  local events
+  events="$(make_events "${bin}" "${generator}" "${sim_args}" "${seed}" "${dir}" "${timeout_s}")"
+  local lines
+  lines="$(wc -l <"${events}" | tr -d ' ')"
+  if ((lines < min_events)); then
+    err "${events} has ${lines} events, fewer than BENCH_MIN_EVENTS=${min_events}: raise BENCH_SIM_ARGS"
+    return 2
+  fi
+
+  local -a pin engine_args decay
+  read -r -a pin <<<"$(pin_prefix "${cpu}")"
+  read -r -a engine_args <<<"${BENCH_ENGINE_ARGS:-}"
+  local decay_text
+  decay_text="$(decay_off_flags "${bin}")"
+  read -r -a decay <<<"${decay_text}"
+  local out="${dir}/run"
+  rm -rf "${out}"
+  mkdir -p "${out}"
+
+  step "engine: ${lines} events, one core"
+  if ! measured "${out}/engine" "${timeout_s}" "${pin[@]}" "${bin}" run --in "${events}" \
+    --db "${out}/state.db" "${decay[@]}" --export-stats "${out}/engine_stats.csv" \
+    "${engine_args[@]}"; then
+    err "engine run failed; its output:"
+    tail -n 20 "${out}/engine.out" "${out}/engine.err" >&2 || true
+    return 2
+  fi
+
+  step "DuckDB, 1 thread"
+  local -a duck_reports=(--duckdb-measure "${out}/duckdb1.json" --duckdb-figures "${out}/duckdb1_figures.json")
+  measured "${out}/duckdb1" "${timeout_s}" "${pin[@]}" "${VENV}/bin/python" "${SCRIPT_DIR}/duckdb_stats.py" \
+    --in "${events}" --out "${out}/duckdb1_stats.csv" --threads 1 --json "${out}/duckdb1_figures.json" \
+    || { err "DuckDB run failed"; tail -n 20 "${out}/duckdb1.err" >&2; return 2; }
+  if [[ "${BENCH_DUCKDB_ALL:-1}" == "1" ]]; then
+    step "DuckDB, all threads"
+    measured "${out}/duckdball" "${timeout_s}" "${VENV}/bin/python" "${SCRIPT_DIR}/duckdb_stats.py" \
+      --in "${events}" --out "${out}/duckdball_stats.csv" --json "${out}/duckdball_figures.json" \
+      || { err "DuckDB run failed"; tail -n 20 "${out}/duckdball.err" >&2; return 2; }
+    duck_reports+=(--duckdb-measure "${out}/duckdball.json" --duckdb-figures "${out}/duckdball_figures.json")
+  fi
+
+  step "comparing engine and DuckDB stats"
+  local compare_status=0
+  "${VENV}/bin/python" "${SCRIPT_DIR}/compare_stats.py" "${out}/engine_stats.csv" \
+    "${out}/duckdb1_stats.csv" --json "${out}/comparison.json" >&2 || compare_status=$?
+  if ((compare_status == 2)); then
+    err "could not read the stats files"
+    return 2
+  fi
+
+  local report_status=0
+  "${VENV}/bin/python" "${SCRIPT_DIR}/report.py" --events "${lines}" --events-file "${events}" \
+    --engine-measure "${out}/engine.json" --engine-output "${out}/engine.out" \
+    --engine-output "${out}/engine.err" "${duck_reports[@]}" --comparison "${out}/comparison.json" \
+    --out "${out}/report.md" || report_status=$?
+  local mode=""
+  ((quick)) && mode=" --quick"
+  echo "command: tests/bench/run_bench.sh${mode} (engine ${bin}; outputs in ${out})"
+  if ((compare_status != 0 || report_status != 0)); then
+    err "the engine's stats disagree with DuckDB's (${out}/engine_stats.csv vs ${out}/duckdb1_stats.csv)"
+    return 1
+  fi
+}
+
+main "$@"
