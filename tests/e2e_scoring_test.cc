@@ -69,7 +69,9 @@ TEST_P(E2eScoringTest, FindsInformedWalletsAndIsNotFooled) {
   auto all = (*store)->AllScores(config.horizons_ms[0]);
   ASSERT_TRUE(all.ok());
   for (const engine::WalletScoreRow& r : *all) {
-    if (forbidden.count(r.wallet) > 0) EXPECT_FALSE(r.smart_money) << r.wallet;
+    if (forbidden.count(r.wallet) > 0) {
+      EXPECT_FALSE(r.smart_money) << r.wallet;
+    }
   }
   EXPECT_GT(c.alerts, 0);
 }

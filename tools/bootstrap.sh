@@ -35,6 +35,9 @@ STEP_RESULT=""
 SUMMARY=()
 # Options.
 SKIP_PROVIDER=0
+PROVIDER_TIMEOUT="${COATTAIL_PROVIDER_TIMEOUT:-0}"
+# Set when the provider build hit its time limit.
+PROVIDER_INCOMPLETE=0
 # Path of the go command, set by setup_go.
 GO=""
 
@@ -43,7 +46,8 @@ GO=""
 #######################################
 usage() {
   cat <<EOF
-Usage: tools/bootstrap.sh [--print-env | --print-make-env | --skip-provider | --help]
+Usage: tools/bootstrap.sh [--skip-provider | --provider-timeout SECONDS]
+       tools/bootstrap.sh --print-env | --print-make-env | --help
 
 Installs the pinned infra tools into \${COATTAIL_CACHE:-\$HOME/.cache/coattail}
 (now: ${CACHE}):
@@ -64,6 +68,11 @@ Options:
   --skip-provider   do not build the hashicorp/aws 6.x provider (the mirror
                     then only holds ${COATTAIL_AWS5_PROVIDER_VERSION}, if present)
                     (same as COATTAIL_SKIP_PROVIDER=1)
+  --provider-timeout SECONDS
+                    stop the provider build after SECONDS and go on (exit 0,
+                    with a warning); the compiled packages stay in the Go
+                    cache, so the next run continues from there
+                    (same as COATTAIL_PROVIDER_TIMEOUT=SECONDS; 0 = no limit)
   -h, --help        show this help
 
 Nothing is written into the repository. The first run builds from source and
@@ -325,13 +334,27 @@ step_aws_provider() {
   cp -R "${src}" "${work}"
   chmod -R u+w "${work}"
   local -r jobs="${COATTAIL_BUILD_JOBS:-$(nproc)}"
-  log "go build terraform-provider-aws ${ver} (-p ${jobs}); the first build takes long"
-  if ! (cd "${work}" && "${GO}" build -p "${jobs}" -trimpath -o "${dest_dir}/${bin_name}.tmp" \
+  local -a limit=()
+  if ((PROVIDER_TIMEOUT > 0)); then
+    # timeout signals the whole process group (go build and its compilers).
+    limit=(timeout --kill-after=60 "${PROVIDER_TIMEOUT}")
+  fi
+  log "go build terraform-provider-aws ${ver} (-p ${jobs}, time limit: ${PROVIDER_TIMEOUT}s, 0 = none)"
+  log "a cold build takes hours on 2 cores; progress: tail -f ${log_file}"
+  local rc=0
+  (cd "${work}" && "${limit[@]}" "${GO}" build -v -p "${jobs}" -trimpath \
+    -o "${dest_dir}/${bin_name}.tmp" \
     -ldflags "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=${ver}" \
-    .) >>"${log_file}" 2>&1; then
-    tail -n 30 "${log_file}" >&2
+    .) >>"${log_file}" 2>&1 || rc=$?
+  if ((rc != 0)); then
     rm -f "${dest_dir}/${bin_name}.tmp"
-    die "building terraform-provider-aws ${ver} failed"
+    if ((rc == 124 || rc == 137)) && ((PROVIDER_TIMEOUT > 0)); then
+      PROVIDER_INCOMPLETE=1
+      STEP_RESULT="NOT DONE: stopped at the ${PROVIDER_TIMEOUT}s limit; compiled packages stay in ${GOCACHE}, rerun to continue"
+      return
+    fi
+    tail -n 30 "${log_file}" >&2
+    die "building terraform-provider-aws ${ver} failed (exit ${rc})"
   fi
   mv -f "${dest_dir}/${bin_name}.tmp" "${dest_dir}/${bin_name}"
   cp -f "${work}/LICENSE" "${dest_dir}/LICENSE.txt"
@@ -510,6 +533,12 @@ main() {
       --print-env) mode="env" ;;
       --print-make-env) mode="make-env" ;;
       --skip-provider) SKIP_PROVIDER=1 ;;
+      --provider-timeout)
+        (($# >= 2)) || die "--provider-timeout needs a number of seconds"
+        PROVIDER_TIMEOUT="$2"
+        shift
+        ;;
+      --provider-timeout=*) PROVIDER_TIMEOUT="${1#*=}" ;;
       -h | --help)
         usage
         return 0
@@ -522,6 +551,8 @@ main() {
     shift
   done
   [[ "${COATTAIL_SKIP_PROVIDER:-0}" == 1 ]] && SKIP_PROVIDER=1
+  [[ "${PROVIDER_TIMEOUT}" =~ ^[0-9]+$ ]] \
+    || die "provider timeout must be a number of seconds, not '${PROVIDER_TIMEOUT}'"
   case "${mode}" in
     env)
       print_env
@@ -534,6 +565,8 @@ main() {
   esac
 
   trap on_error ERR
+  # No terraform update check (it would wait on the network).
+  export CHECKPOINT_DISABLE=1
   mkdir -p "${CACHE}" "${BIN_DIR}" "${LOG_DIR}" "${BUILD_DIR}" "${MIRROR_DIR}"
   exec 9>"${LOCK_FILE}"
   if ! flock -n 9; then
@@ -561,6 +594,14 @@ main() {
     log "  ${line}"
   done
   log "total $(fmt_duration $((SECONDS - start)))"
+  log "terraform mirror ${MIRROR_DIR} holds hashicorp/aws: $(
+    cd "${MIRROR_DIR}/registry.terraform.io/hashicorp/aws" 2>/dev/null \
+      && find . -mindepth 3 -maxdepth 3 -name 'terraform-provider-aws_*' \
+      | cut -d/ -f2 | sort -V | tr '\n' ' ')"
+  if ((PROVIDER_INCOMPLETE)); then
+    log "WARNING: hashicorp/aws ${COATTAIL_AWS_PROVIDER_VERSION} is not built yet (time limit);"
+    log "WARNING: run tools/bootstrap.sh again to continue where it stopped."
+  fi
   log "to use the tools:  eval \"\$(${SCRIPT_DIR}/bootstrap.sh --print-env)\""
   log "  export PATH=\"${BIN_DIR}:\$PATH\""
   log "  export TF_CLI_CONFIG_FILE=${TERRAFORMRC}"

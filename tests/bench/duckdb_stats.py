@@ -72,11 +72,14 @@ def build_statements(path: Path, horizons_ms: tuple[int, ...] = HORIZONS_MS) -> 
         GROUP BY time
         """,
         # Definition 2: cumulative regression sums over each token's rows in (time, line) order,
-        # then one row per (token, time), the last line at that time, with its beta.
+        # then one row per (token, time), the last line at that time, with its beta. A benchmark
+        # row's own benchmark price is itself, not the last benchmark line at its time.
         f"""
         CREATE OR REPLACE TEMP TABLE pt AS
         WITH with_b AS (
-          SELECT px.id, px.time, px.line, px.p, bench.b
+          SELECT px.id, px.time, px.line, px.p,
+                 CASE WHEN px.id = (SELECT id FROM tok WHERE token = {bench}) THEN px.p
+                      ELSE bench.b END AS b
           FROM px ASOF LEFT JOIN bench ON px.time >= bench.time
         ), lagged AS (
           SELECT id, time, line, p, b, lag(p) OVER w AS p_prev, lag(b) OVER w AS b_prev
@@ -144,6 +147,7 @@ class DuckdbRun:
     threads: int
     events: int
     seconds: float
+    cpu_seconds: float  # CPU time of this process (all DuckDB threads) during the same span
     events_per_sec: float
     stats_rows: int
 
@@ -159,10 +163,12 @@ def compute_stats(
             con.execute(f"SET threads TO {int(threads)}")
         used_threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for sql in statements[:-1]:
             con.execute(sql)
         rows = con.execute(statements[-1]).fetchall()
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
         events = int(con.execute("SELECT count(*) FROM ev").fetchall()[0][0])
     finally:
         con.close()
@@ -175,6 +181,7 @@ def compute_stats(
         threads=used_threads,
         events=events,
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
         events_per_sec=events / seconds if seconds > 0 else 0.0,
         stats_rows=len(table),
     )

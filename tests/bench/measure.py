@@ -32,6 +32,7 @@ class Measurement:
     user_seconds: float
     sys_seconds: float
     max_rss_kb: int
+    load_avg_1m_before: float  # the machine's load when the command started: others' work competes
 
 
 def _open_or_inherit(path: Path | None) -> IO[bytes] | None:
@@ -44,6 +45,7 @@ def run(
     out_f = _open_or_inherit(stdout)
     err_f = _open_or_inherit(stderr)
     timed_out = threading.Event()
+    load_before = os.getloadavg()[0]
     try:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out_f, stderr=err_f, start_new_session=True)
@@ -79,6 +81,7 @@ def run(
         user_seconds=usage.ru_utime,
         sys_seconds=usage.ru_stime,
         max_rss_kb=int(usage.ru_maxrss),
+        load_avg_1m_before=load_before,
     )
 
 

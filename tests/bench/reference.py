@@ -7,10 +7,12 @@ Semantics (the input has only valid events, no duplicates, retractions or late e
 1. Events are ordered by (time, class, line) with class 0 = price of the benchmark token,
    1 = other prices, 2 = trades; time is block_time for trades and time for prices.
 2. Per token, over its price rows in that order: for a row i with a previous row i-1 of the same
-   token and a benchmark price B defined at both times (B(x) = price of the last benchmark row
-   with time <= x), y = ln(P_i / P_{i-1}), x = ln(B(t_i) / B(t_{i-1})). With Sxy, Sxx, n the sums
-   and count up to and including row i: beta_i = (Sxy + k*m) / (Sxx + k*m), m = Sxx / n, k = 20;
-   beta_i = 1 when n == 0 or Sxx == 0.
+   token and a benchmark price defined at both rows, y = ln(P_i / P_{i-1}), x = ln(B_i / B_{i-1}),
+   where B_i is the benchmark price as of row i in the event order: for another token's row, the
+   price of the last benchmark row with time <= t_i (benchmark rows sort first at equal times);
+   for a benchmark row, that row itself (so y == x and beta == 1 for the benchmark, also when it
+   has several rows at one time). With Sxy, Sxx, n the sums and count up to and including row i:
+   beta_i = (Sxy + k*m) / (Sxx + k*m), m = Sxx / n, k = 20; beta_i = 1 when n == 0 or Sxx == 0.
 3. A trade (wallet, token T, side s = +1 buy / -1 sell, time t) is evaluated only when P(t), the
    last price of T with time <= t, and B(t) both exist. For each horizon h, due = t + h; the
    evaluation is resolved only when T has a price row with time > due. Then P(due) is the last
@@ -103,11 +105,13 @@ def _parse(lines: Iterable[str]) -> tuple[list[_Price], list[_Trade]]:
     return prices, trades
 
 
-def _betas(series: _Series, bench: _Series) -> list[float]:
+def _betas(series: _Series, bench: _Series, is_benchmark: bool) -> list[float]:
     """beta_i for every row of `series`, straight from definition 2."""
 
-    def bench_price(time: int) -> float | None:
-        j = bench.last_at_or_before(time)
+    def bench_price(row: _Price) -> float | None:
+        if is_benchmark:
+            return row.price  # the benchmark as of its own row is that row
+        j = bench.last_at_or_before(row.time)
         return None if j is None else bench.rows[j].price
 
     betas: list[float] = []
@@ -116,7 +120,7 @@ def _betas(series: _Series, bench: _Series) -> list[float]:
     for i, row in enumerate(series.rows):
         if i > 0:
             prev = series.rows[i - 1]
-            b_now, b_prev = bench_price(row.time), bench_price(prev.time)
+            b_now, b_prev = bench_price(row), bench_price(prev)
             if b_now is not None and b_prev is not None:
                 y = math.log(row.price / prev.price)
                 x = math.log(b_now / b_prev)
@@ -148,7 +152,7 @@ def compute_stats(lines: Iterable[str], horizons_ms: tuple[int, ...] = HORIZONS_
         by_token[p.token].append(p)
     series = {token: _Series(rows) for token, rows in by_token.items()}
     bench = series.get(BENCHMARK_TOKEN, _Series([]))
-    betas = {token: _betas(s, bench) for token, s in series.items()}
+    betas = {token: _betas(s, bench, token == BENCHMARK_TOKEN) for token, s in series.items()}
 
     returns: dict[tuple[str, int], list[float]] = defaultdict(list)
     for trade in trades:

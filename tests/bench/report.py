@@ -89,45 +89,74 @@ def machine_description() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Run:
+    """One timed run: `seconds` is the timed work's wall time, `cpu_seconds` its CPU time."""
+
     label: str
-    wall_seconds: float
-    work_seconds: float
-    events_per_sec: float
+    key: str  # prefix of its key=value lines
+    seconds: float
+    cpu_seconds: float
     max_rss_mb: float
+    load_before: float
+
+    def per_sec(self, events: int) -> float:
+        return events / self.seconds if self.seconds > 0 else 0.0
+
+    def per_cpu_sec(self, events: int) -> float:
+        return events / self.cpu_seconds if self.cpu_seconds > 0 else 0.0
+
+
+def _engine_run(m: dict[str, Any]) -> Run:
+    return Run(
+        label="engine (coattail run, 1 core)",
+        key="engine",
+        seconds=float(m["wall_seconds"]),
+        cpu_seconds=float(m["user_seconds"]) + float(m["sys_seconds"]),
+        max_rss_mb=float(m["max_rss_kb"]) / 1024,
+        load_before=float(m.get("load_avg_1m_before", float("nan"))),
+    )
+
+
+def _duckdb_run(m: dict[str, Any], f: dict[str, Any]) -> Run:
+    threads = int(f["threads"])
+    return Run(
+        label=f"DuckDB {f['duckdb_version']} ({threads} thread{'s' if threads != 1 else ''})",
+        key="duckdb_1t" if threads == 1 else "duckdb_all",
+        seconds=float(f["seconds"]),
+        cpu_seconds=float(f["cpu_seconds"]),
+        max_rss_mb=float(m["max_rss_kb"]) / 1024,
+        load_before=float(m.get("load_avg_1m_before", float("nan"))),
+    )
+
+
+def _agreement_lines(cmp: dict[str, Any]) -> list[str]:
+    return [
+        "Agreement of the engine's per-wallet stats with single-threaded DuckDB's "
+        f"({cmp['keys_a']} engine rows, {cmp['keys_b']} DuckDB rows): "
+        f"{'PASS' if cmp['passed'] else 'FAIL'}",
+        f"- keys only in engine / only in DuckDB: {cmp['only_in_a_count']} / "
+        f"{cmp['only_in_b_count']}; n mismatches: {cmp['n_mismatch_count']}",
+        f"- mean: max abs diff {cmp['max_abs_diff_mean']:.3e}, "
+        f"max rel diff {cmp['max_rel_diff_mean']:.3e} (rel. diffs over |values| >= "
+        f"{cmp['rel_report_scale']:g}, where the relative bound binds)",
+        f"- variance: max abs diff {cmp['max_abs_diff_variance']:.3e}, "
+        f"max rel diff {cmp['max_rel_diff_variance']:.3e}",
+        f"- tolerance: |a-b| <= max({cmp['rel_tol']:g} * max(|a|,|b|), {cmp['abs_floor']:g}); "
+        f"out of tolerance: {cmp['value_mismatch_count']}",
+    ]
 
 
 def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
     events = int(args.events)
     size_mb = args.events_file.stat().st_size / 1e6
-    engine_m = _load(args.engine_measure)
-    engine_text = ""
-    for p in args.engine_output:
-        if p.is_file():
-            engine_text += p.read_text(encoding="utf-8", errors="replace")
-    self_reported = engine_reported(engine_text)
-    engine_wall = float(engine_m["wall_seconds"])
-    engine_run = Run(
-        "engine (coattail run, 1 core)",
-        engine_wall,
-        engine_wall,
-        events / engine_wall,
-        engine_m["max_rss_kb"] / 1024,
+    engine = _engine_run(_load(args.engine_measure))
+    engine_text = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in args.engine_output if p.is_file()
     )
-    runs = [engine_run]
-    duck_runs: list[Run] = []
-    for measure_path, figures_path in zip(args.duckdb_measure, args.duckdb_figures, strict=True):
-        m = _load(measure_path)
-        f = _load(figures_path)
-        plural = "s" if f["threads"] != 1 else ""
-        r = Run(
-            f"DuckDB {f['duckdb_version']} ({f['threads']} thread{plural})",
-            float(m["wall_seconds"]),
-            float(f["seconds"]),
-            events / float(f["seconds"]),
-            m["max_rss_kb"] / 1024,
-        )
-        duck_runs.append(r)
-        runs.append(r)
+    self_reported = engine_reported(engine_text)
+    ducks = [
+        _duckdb_run(_load(m), _load(f))
+        for m, f in zip(args.duckdb_measure, args.duckdb_figures, strict=True)
+    ]
     cmp = _load(args.comparison)
     passed = bool(cmp["passed"])
     machine = machine_description()
@@ -137,27 +166,27 @@ def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
         f"Machine: {machine['cpu']}, {machine['cores']} CPUs, {machine['ram_gib']} GiB RAM; "
         f"{machine['os']}",
         "",
-        "| run | timed work (s) | events/s | MB/s | peak RSS (MiB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| run | wall (s) | events/s | MB/s | CPU (s) | events/CPU-s | peak RSS (MiB) "
+        "| load before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in runs:
+    kv = [f"events={events}", f"file_mb={size_mb:.1f}"]
+    for r in [engine, *ducks]:
         md.append(
-            f"| {r.label} | {r.work_seconds:.2f} | {r.events_per_sec:,.0f} | "
-            f"{size_mb / r.work_seconds:,.1f} | {r.max_rss_mb:,.0f} |"
+            f"| {r.label} | {r.seconds:.2f} | {r.per_sec(events):,.0f} | "
+            f"{size_mb / r.seconds:,.1f} | {r.cpu_seconds:.2f} | {r.per_cpu_sec(events):,.0f} | "
+            f"{r.max_rss_mb:,.0f} | {r.load_before:.2f} |"
         )
-    kv = [
-        f"events={events}",
-        f"file_mb={size_mb:.1f}",
-        f"engine_wall_s={engine_wall:.3f}",
-        f"engine_events_per_sec={engine_run.events_per_sec:.0f}",
-        f"engine_mb_per_sec={size_mb / engine_wall:.1f}",
-        f"engine_peak_rss_mb={engine_run.max_rss_mb:.1f}",
-        f"engine_user_s={float(engine_m['user_seconds']):.3f}",
-        f"engine_sys_s={float(engine_m['sys_seconds']):.3f}",
-    ]
-    for name, value in self_reported.items():
-        kv.append(f"engine_{name}={_num(value)}")
+        kv += [
+            f"{r.key}_wall_s={r.seconds:.3f}",
+            f"{r.key}_events_per_sec={r.per_sec(events):.0f}",
+            f"{r.key}_mb_per_sec={size_mb / r.seconds:.1f}",
+            f"{r.key}_cpu_s={r.cpu_seconds:.3f}",
+            f"{r.key}_events_per_cpu_sec={r.per_cpu_sec(events):.0f}",
+            f"{r.key}_peak_rss_mb={r.max_rss_mb:.1f}",
+        ]
     md.append("")
+    kv += [f"engine_reported_{name}={_num(value)}" for name, value in self_reported.items()]
     if self_reported:
         md.append(
             "Engine's own summary: " + ", ".join(f"{k}={_num(v)}" for k, v in self_reported.items())
@@ -169,49 +198,26 @@ def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
             f"{_num(not_scored)}, lines_read = {_num(self_reported.get('lines_read', -1))}); "
             "the benchmark file should hold only valid, timely events."
         )
-    if duck_runs:
-        single = duck_runs[0]
-        ratio = engine_run.events_per_sec / single.events_per_sec
+    for d in ducks:
+        ratio = engine.per_sec(events) / d.per_sec(events)
+        cpu_ratio = engine.per_cpu_sec(events) / d.per_cpu_sec(events)
         kv += [
-            f"duckdb_1t_s={single.work_seconds:.3f}",
-            f"duckdb_1t_events_per_sec={single.events_per_sec:.0f}",
-            f"duckdb_1t_peak_rss_mb={single.max_rss_mb:.1f}",
-            f"ratio_engine_over_duckdb_1t={ratio:.2f}",
+            f"ratio_engine_over_{d.key}={ratio:.2f}",
+            f"cpu_ratio_engine_over_{d.key}={cpu_ratio:.2f}",
         ]
         md.append(
-            f"Ratio engine events/s / {single.label} events/s on the same work: **{ratio:.2f}x**"
+            f"Ratio engine events/s / {d.label} events/s on the same work: **{ratio:.2f}x** "
+            f"(per CPU-second: {cpu_ratio:.2f}x)"
         )
-        for other in duck_runs[1:]:
-            other_ratio = engine_run.events_per_sec / other.events_per_sec
-            kv += [
-                f"duckdb_all_threads={other.label}",
-                f"duckdb_all_s={other.work_seconds:.3f}",
-                f"duckdb_all_events_per_sec={other.events_per_sec:.0f}",
-                f"ratio_engine_over_duckdb_all={other_ratio:.2f}",
-            ]
-            md.append(f"Ratio against {other.label}: {other_ratio:.2f}x")
-    md += [
-        "",
-        "Agreement of the engine's per-wallet stats with DuckDB's "
-        f"({cmp['keys_a']} engine rows, {cmp['keys_b']} DuckDB rows): "
-        f"{'PASS' if passed else 'FAIL'}",
-        f"- keys only in engine / only in DuckDB: {cmp['only_in_a_count']} / "
-        f"{cmp['only_in_b_count']}; n mismatches: {cmp['n_mismatch_count']}",
-        f"- mean: max abs diff {cmp['max_abs_diff_mean']:.3e}, "
-        f"max rel diff {cmp['max_rel_diff_mean']:.3e}",
-        f"- variance: max abs diff {cmp['max_abs_diff_variance']:.3e}, "
-        f"max rel diff {cmp['max_rel_diff_variance']:.3e}",
-        f"- tolerance: |a-b| <= max({cmp['rel_tol']:g} * max(|a|,|b|), {cmp['abs_floor']:g})",
-        "",
+    md += ["", *_agreement_lines(cmp), ""]
+    target_met = engine.per_sec(events) >= _TARGET_EVENTS_PER_SEC
+    faster = "not measured"
+    if ducks:
+        faster = "yes" if engine.per_sec(events) > ducks[0].per_sec(events) else "NO"
+    md.append(
         f"Target {_TARGET_EVENTS_PER_SEC:,} events/s end to end: "
-        f"{'met' if engine_run.events_per_sec >= _TARGET_EVENTS_PER_SEC else 'NOT met'}; "
-        "faster than single-threaded DuckDB: "
-        + (
-            ("yes" if engine_run.events_per_sec > duck_runs[0].events_per_sec else "NO")
-            if duck_runs
-            else "not measured"
-        ),
-    ]
+        f"{'met' if target_met else 'NOT met'}; faster than single-threaded DuckDB: {faster}"
+    )
     kv += [
         f"agreement={'PASS' if passed else 'FAIL'}",
         f"max_abs_diff_mean={cmp['max_abs_diff_mean']:.3e}",

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 #
-# End-to-end benchmark of the engine against DuckDB on one NDJSON file (the entry point of `make bench`).
+# End-to-end benchmark of the engine against DuckDB on one NDJSON file (`make bench`).
 #
 # 1. Makes the events file with `coattail simulate` (cached in BENCH_DIR by seed, flags and binary).
-# 2. Runs `coattail run --half-life-ms 0 --export-stats` pinned to one core; measures wall time and
-#    peak RSS (measure.py: wait4's ru_maxrss).
-# 3. Runs the same forward returns and per-wallet n/mean/variance in DuckDB (duckdb_stats.py), once with
-#    one thread pinned to the same core, once with all threads.
-# 4. Compares the engine's stats with single-threaded DuckDB's (compare_stats.py) and prints the report.
+# 2. Runs `coattail run --export-stats` with decay off, pinned to one core; measures wall time, CPU
+#    time and peak RSS (measure.py: wait4's rusage).
+# 3. Computes the same forward returns and per-wallet n/mean/variance in DuckDB (duckdb_stats.py),
+#    once with one thread pinned to the same core, once with all threads.
+# 4. Compares the engine's stats with single-threaded DuckDB's (compare_stats.py) and prints the
+#    report (report.py), also written to BENCH_DIR/run/report.md.
 #
 # Exit status: 0 when the engine and DuckDB agree; 1 on disagreement; 2 on a usage or setup error.
 # Speed targets are reported, not enforced: this is a benchmark, not a timed test.
@@ -24,23 +25,28 @@ VENV=""
 
 usage() {
   cat <<'EOF'
-Usage: tests/bench/run_bench.sh [--quick] [--selftest] [--help]
+Usage: tests/bench/run_bench.sh [--quick | --selftest | --lint | --help]
 
-  --quick     small file for development (BENCH_MIN_EVENTS=0, a week of data)
+  --quick     a small file (a week of data) for development; no minimum event count
   --selftest  run the benchmark tooling's own tests (pytest in the bench venv) and exit
+  --lint      ruff (check + format --check) and mypy --strict on tests/bench, shellcheck on
+              this script, and exit
 
 Environment (defaults in brackets):
-  COATTAIL_BIN        engine binary [build/release/coattail]
-  COATTAIL_CACHE      cache root; the Python venv is COATTAIL_CACHE/venv-bench [$HOME/.cache/coattail]
+  COATTAIL_BIN        engine binary [build/release/coattail, else build/release/apps/coattail]
+  COATTAIL_CACHE      cache root, holding the Python venv venv-bench [$HOME/.cache/coattail]
   BENCH_DIR           events file, outputs and report [build/bench]
   BENCH_EVENTS_FILE   use this NDJSON file instead of generating one
   BENCH_GENERATOR     simulator | python (tests/bench/gen_events.py, for development) [simulator]
   BENCH_SEED          simulator seed [1]
-  BENCH_SIM_ARGS      simulator size flags [--days 120 --tokens 80; quick: --days 7 --tokens 10]
+  BENCH_SIM_ARGS      size flags for the generator [simulator: --days 130 --tokens 40 --activity 3
+                      (11.4M lines), quick: --days 7 --tokens 10 (181k lines); python:
+                      --days 60 --tokens 40 --wallets 2000 --trades 7000000 (10.5M lines),
+                      quick: --days 7 --tokens 10 --wallets 500 --trades 70000]
   BENCH_MIN_EVENTS    fail when the file has fewer lines [10000000; quick: 1]
   BENCH_ENGINE_ARGS   extra flags for `coattail run` []
   BENCH_CPU           core for the single-core runs [0]
-  BENCH_TIMEOUT       limit in seconds for each step [1800]
+  BENCH_TIMEOUT       limit in seconds for each step [1200]
   BENCH_DUCKDB_ALL    also time DuckDB with all threads: 1 | 0 [1]
 EOF
 }
@@ -60,7 +66,8 @@ ensure_venv() {
   local requirements="${SCRIPT_DIR}/requirements.txt"
   local stamp="${venv}/.bench-stamp"
   local want
-  want="$(sha256sum "${requirements}" | cut -d' ' -f1) $(python3 -c 'import sys; print(sys.version)')"
+  want="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+  want+=" $(python3 -c 'import sys; print(sys.version)')"
   if [[ -x "${venv}/bin/python" && -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
     return 0
   fi
@@ -73,11 +80,24 @@ ensure_venv() {
   echo "${want}" >"${stamp}"
 }
 
+# Prints the default size flags of generator "$1" for size "$2" (quick | full).
+default_sim_args() {
+  case "$1:$2" in
+    simulator:quick) echo "--days 7 --tokens 10" ;;
+    simulator:full) echo "--days 130 --tokens 40 --activity 3" ;;
+    python:quick) echo "--days 7 --tokens 10 --wallets 500 --trades 70000" ;;
+    python:full) echo "--days 60 --tokens 40 --wallets 2000 --trades 7000000" ;;
+  esac
+}
+
 # Prints the path of the events file, generating it when it is not cached.
 make_events() {
   local bin="$1" generator="$2" sim_args="$3" seed="$4" dir="$5" timeout_s="$6"
   if [[ -n "${BENCH_EVENTS_FILE:-}" ]]; then
-    [[ -f "${BENCH_EVENTS_FILE}" ]] || { err "BENCH_EVENTS_FILE not found: ${BENCH_EVENTS_FILE}"; return 2; }
+    if [[ ! -f "${BENCH_EVENTS_FILE}" ]]; then
+      err "BENCH_EVENTS_FILE not found: ${BENCH_EVENTS_FILE}"
+      return 2
+    fi
     echo "${BENCH_EVENTS_FILE}"
     return 0
   fi
@@ -88,7 +108,8 @@ make_events() {
     source_id="$(sha256sum "${bin}" | cut -d' ' -f1)"
   fi
   local key
-  key="$(printf '%s\n' "${generator}" "${seed}" "${sim_args}" "${source_id}" | sha256sum | cut -c1-16)"
+  key="$(printf '%s\n' "${generator}" "${seed}" "${sim_args}" "${source_id}" \
+    | sha256sum | cut -c1-16)"
   local events="${dir}/events-${key}.ndjson"
   if [[ -s "${events}" ]]; then
     step "reusing ${events}"
@@ -111,7 +132,8 @@ make_events() {
   echo "${events}"
 }
 
-# Runs a command under measure.py: time limit, wall time, peak RSS into "$1".json, output into "$1".out/.err.
+# Runs a command under measure.py with a time limit: figures into "$1".json, output into
+# "$1".out and "$1".err.
 measured() {
   local prefix="$1" timeout_s="$2"
   shift 2
@@ -144,18 +166,53 @@ pin_prefix() {
   fi
 }
 
+# Runs duckdb_stats.py on events "$3" under measure.py (prefix "$1", limit "$2"). Arguments up
+# to "--" go to duckdb_stats.py; the ones after it prefix the command (e.g. taskset).
+run_duckdb() {
+  local prefix="$1" timeout_s="$2" events="$3"
+  shift 3
+  local -a extra=()
+  while (($#)) && [[ "$1" != "--" ]]; do
+    extra+=("$1")
+    shift
+  done
+  (($#)) && shift
+  if ! measured "${prefix}" "${timeout_s}" "$@" "${VENV}/bin/python" \
+    "${SCRIPT_DIR}/duckdb_stats.py" --in "${events}" --out "${prefix}_stats.csv" \
+    --json "${prefix}_figures.json" "${extra[@]}"; then
+    err "DuckDB run failed; its output:"
+    tail -n 20 "${prefix}.err" >&2 || true
+    return 2
+  fi
+}
+
 run_selftest() {
   step "bench tooling tests"
   cd "${SCRIPT_DIR}"
   timeout 900 "${VENV}/bin/python" -m pytest -q -p no:cacheprovider "${SCRIPT_DIR}"
 }
 
+# Settings: tests/bench/ruff.toml and tests/bench/mypy.ini.
+run_lint() {
+  step "lint of tests/bench"
+  cd "${SCRIPT_DIR}"
+  timeout 300 "${VENV}/bin/ruff" check .
+  timeout 300 "${VENV}/bin/ruff" format --check .
+  timeout 600 "${VENV}/bin/mypy"
+  if command -v shellcheck >/dev/null 2>&1; then
+    timeout 120 shellcheck "${SCRIPT_DIR}/run_bench.sh"
+  else
+    err "shellcheck not found: run_bench.sh not checked"
+  fi
+}
+
 main() {
-  local quick=0 selftest=0
+  local quick=0 selftest=0 lint=0
   while (($#)); do
     case "$1" in
       --quick) quick=1 ;;
       --selftest) selftest=1 ;;
+      --lint) lint=1 ;;
       -h | --help)
         usage
         return 0
@@ -176,19 +233,27 @@ main() {
     run_selftest
     return
   fi
+  if ((lint)); then
+    run_lint
+    return
+  fi
 
-  local bin="${COATTAIL_BIN:-${REPO_ROOT}/build/release/coattail}"
+  local bin="${COATTAIL_BIN:-}"
+  if [[ -z "${bin}" ]]; then
+    bin="${REPO_ROOT}/build/release/coattail"
+    [[ -x "${bin}" ]] || bin="${REPO_ROOT}/build/release/apps/coattail"
+  fi
   local dir="${BENCH_DIR:-${REPO_ROOT}/build/bench}"
   local generator="${BENCH_GENERATOR:-simulator}"
   local seed="${BENCH_SEED:-1}"
-  local timeout_s="${BENCH_TIMEOUT:-1800}"
+  local timeout_s="${BENCH_TIMEOUT:-1200}"
   local cpu="${BENCH_CPU:-0}"
   local sim_args min_events
   if ((quick)); then
-    sim_args="${BENCH_SIM_ARGS:---days 7 --tokens 10}"
+    sim_args="${BENCH_SIM_ARGS:-$(default_sim_args "${generator}" quick)}"
     min_events="${BENCH_MIN_EVENTS:-1}"
   else
-    sim_args="${BENCH_SIM_ARGS:---days 120 --tokens 80}"
+    sim_args="${BENCH_SIM_ARGS:-$(default_sim_args "${generator}" full)}"
     min_events="${BENCH_MIN_EVENTS:-10000000}"
   fi
   if [[ ! -x "${bin}" ]]; then
@@ -209,7 +274,8 @@ main() {
   local lines
   lines="$(wc -l <"${events}" | tr -d ' ')"
   if ((lines < min_events)); then
-    err "${events} has ${lines} events, fewer than BENCH_MIN_EVENTS=${min_events}: raise BENCH_SIM_ARGS"
+    err "${events} has ${lines} events, fewer than BENCH_MIN_EVENTS=${min_events}:" \
+      "raise BENCH_SIM_ARGS"
     return 2
   fi
 
@@ -233,16 +299,14 @@ main() {
   fi
 
   step "DuckDB, 1 thread"
-  local -a duck_reports=(--duckdb-measure "${out}/duckdb1.json" --duckdb-figures "${out}/duckdb1_figures.json")
-  measured "${out}/duckdb1" "${timeout_s}" "${pin[@]}" "${VENV}/bin/python" "${SCRIPT_DIR}/duckdb_stats.py" \
-    --in "${events}" --out "${out}/duckdb1_stats.csv" --threads 1 --json "${out}/duckdb1_figures.json" \
-    || { err "DuckDB run failed"; tail -n 20 "${out}/duckdb1.err" >&2; return 2; }
+  run_duckdb "${out}/duckdb1" "${timeout_s}" "${events}" --threads 1 -- "${pin[@]}"
+  local -a duck_reports=(--duckdb-measure "${out}/duckdb1.json"
+    --duckdb-figures "${out}/duckdb1_figures.json")
   if [[ "${BENCH_DUCKDB_ALL:-1}" == "1" ]]; then
     step "DuckDB, all threads"
-    measured "${out}/duckdball" "${timeout_s}" "${VENV}/bin/python" "${SCRIPT_DIR}/duckdb_stats.py" \
-      --in "${events}" --out "${out}/duckdball_stats.csv" --json "${out}/duckdball_figures.json" \
-      || { err "DuckDB run failed"; tail -n 20 "${out}/duckdball.err" >&2; return 2; }
-    duck_reports+=(--duckdb-measure "${out}/duckdball.json" --duckdb-figures "${out}/duckdball_figures.json")
+    run_duckdb "${out}/duckdball" "${timeout_s}" "${events}" --
+    duck_reports+=(--duckdb-measure "${out}/duckdball.json"
+      --duckdb-figures "${out}/duckdball_figures.json")
   fi
 
   step "comparing engine and DuckDB stats"
@@ -263,7 +327,8 @@ main() {
   ((quick)) && mode=" --quick"
   echo "command: tests/bench/run_bench.sh${mode} (engine ${bin}; outputs in ${out})"
   if ((compare_status != 0 || report_status != 0)); then
-    err "the engine's stats disagree with DuckDB's (${out}/engine_stats.csv vs ${out}/duckdb1_stats.csv)"
+    err "the engine's stats disagree with DuckDB's:" \
+      "${out}/engine_stats.csv vs ${out}/duckdb1_stats.csv"
     return 1
   fi
 }

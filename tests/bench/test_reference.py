@@ -381,3 +381,18 @@ def test_engine_summary_parsing() -> None:
         "events_per_sec": 2_352_941.0,
         "peak_rss_mb": 123.5,
     }
+
+
+def test_benchmark_rows_at_one_time_pair_with_themselves(tmp_path: Path) -> None:
+    # Two ETH rows at one time: each benchmark row's benchmark price is itself, so x == y on every
+    # pair and beta stays 1; a trade of ETH then has r == 0 at both horizons.
+    lines = [
+        price("ETH", T0, 1.1),
+        trade(W1, "ETH", "sell", T0 + H),
+        price("ETH", T0 + 4 * H, 1.05),
+        price("ETH", T0 + 4 * H, 1.6),
+        price("ETH", T0 + 2 * DAY, 1.0),
+    ]
+    want = {(W1, H): WalletStats(1, 0.0, 0.0), (W1, DAY): WalletStats(1, 0.0, 0.0)}
+    assert_matches_expected(reference.compute_stats(lines), want)
+    assert_matches_expected(duckdb_stats_of(lines, tmp_path), want)

@@ -24,6 +24,9 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_111:Key policy: "*" as resource means this key only; writes are the account's own administration of its key.
+  #checkov:skip=CKV_AWS_356:Key policy: "*" as resource means this key only (a key policy cannot name other resources).
+  #checkov:skip=CKV_AWS_109:Key policy: the account administers its key; use is delegated to IAM policies scoped to this key's ARN.
   # The account keeps full control of its key; IAM policies in this account decide who uses it
   # (the roles in the iam module grant kms:* actions on this key ARN only, via DynamoDB/SQS).
   statement {

@@ -102,7 +102,6 @@ resource "aws_api_gateway_resource" "wallet_alerts" {
 }
 
 resource "aws_api_gateway_method" "get" {
-  #checkov:skip=CKV2_AWS_70:No user pool or IAM callers: the read API is protected by an API key + usage plan (throttle, quota); docs/SECURITY-REVIEW.md.
   for_each = local.methods
 
   rest_api_id          = aws_api_gateway_rest_api.this.id

@@ -62,7 +62,10 @@ locals {
     } : {},
   )
 
-  spark_conf = merge(local.sizing_conf, local.encryption_conf)
+  # Iceberg timestamp columns are UTC without zone (glue module); pin the session zone.
+  session_conf = { "spark.sql.session.timeZone" = "UTC" }
+
+  spark_conf = merge(local.sizing_conf, local.session_conf, local.encryption_conf)
 
   spark_submit_parameters = join(" ", [for k in sort(keys(local.spark_conf)) : "--conf ${k}=${local.spark_conf[k]}"])
 
@@ -145,6 +148,7 @@ resource "aws_emrserverless_application" "spark" {
 }
 
 resource "aws_cloudwatch_log_group" "jobs" {
+  #checkov:skip=CKV_AWS_338:Job stdout/stderr are debugging aids; 30 days (variable) bounds the CloudWatch storage cost of a dev stack. EMR managed storage keeps the Spark UI logs, the optional S3 copy keeps logs for the raw bucket's 90 days.
   name              = local.log_group_name
   retention_in_days = var.log_retention_in_days
   kms_key_id        = var.kms_key_arn

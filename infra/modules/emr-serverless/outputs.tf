@@ -72,6 +72,20 @@ output "worker_disk" {
   value       = "${var.worker_disk_gb}G"
 }
 
+output "worker_sizes" {
+  description = "The sizes as plain numbers (for scripts that build their own Spark arguments): cores, heap and overhead in MB, executors, disk in GB."
+  value = {
+    driver_cores                = var.driver_vcpu
+    driver_memory_mb            = local.driver_heap_mb
+    driver_memory_overhead_mb   = local.driver_overhead_mb
+    executor_cores              = var.executor_vcpu
+    executor_memory_mb          = local.executor_heap_mb
+    executor_memory_overhead_mb = local.executor_overhead_mb
+    max_executors               = local.max_executors
+    worker_disk_gb              = var.worker_disk_gb
+  }
+}
+
 output "spark_conf" {
   description = "Spark configuration that fits the cap and turns on the encryption settings (map; also rendered in spark_submit_parameters)."
   value       = local.spark_conf

@@ -15,7 +15,6 @@ data "aws_iam_policy_document" "apigw_assume" {
 }
 
 data "aws_iam_policy_document" "apigw_cloudwatch" {
-  #checkov:skip=CKV_AWS_356:logs:DescribeLogGroups has no resource-level permission (API Gateway calls it to find its log groups).
   statement {
     sid       = "FindLogGroups"
     actions   = ["logs:DescribeLogGroups"]

@@ -98,6 +98,13 @@ data "aws_iam_policy_document" "emr_execution" {
     ]
   }
 
+  # EMR Serverless checks that the configured log group exists before it writes to it.
+  statement {
+    sid       = "FindJobLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["${local.arn_head.logs}log-group:*"]
+  }
+
   dynamic "statement" {
     for_each = length(var.emr_kms_key_arns) > 0 ? [1] : []
 

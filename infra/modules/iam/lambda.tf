@@ -32,7 +32,6 @@ data "aws_iam_policy_document" "lambda_common" {
     ]
   }
 
-  #checkov:skip=CKV_AWS_356:X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData have no resource-level permissions; PutMetricData is limited by the cloudwatch:namespace condition.
   statement {
     sid       = "XRayTraces"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]

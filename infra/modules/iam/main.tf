@@ -19,7 +19,7 @@ locals {
 
   # "arn:aws:<service>:<region>:<account>:" for regional services of this stack.
   arn_head = {
-    for s in ["logs", "ssm", "kinesis", "firehose", "dynamodb", "sqs", "glue", "athena", "emr-serverless", "lambda", "cloudwatch", "sns", "kms"] :
+    for s in ["logs", "ssm", "kinesis", "firehose", "dynamodb", "sqs", "glue", "athena", "emr-serverless", "lambda", "cloudwatch", "sns", "kms", "events"] :
     s => "arn:${local.partition}:${s}:${var.region}:${local.account_id}:"
   }
 

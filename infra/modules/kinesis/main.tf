@@ -8,9 +8,9 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
-  count      = var.enabled ? 1 : 0
+  account_id   = data.aws_caller_identity.current.account_id
+  partition    = data.aws_partition.current.partition
+  stream_count = var.enabled ? 1 : 0
 
   trades_stream_name      = "${var.name_prefix}-trades"
   dead_letter_stream_name = "${var.name_prefix}-dead-letter"
@@ -133,7 +133,7 @@ resource "aws_kms_alias" "streams" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_kinesis_stream" "trades" {
-  count = local.count
+  count = local.stream_count
 
   name                      = local.trades_stream_name
   retention_period          = var.retention_period_hours
@@ -150,7 +150,7 @@ resource "aws_kinesis_stream" "trades" {
 
 # Rejected records with their reasons (written by the producer / speed layer).
 resource "aws_kinesis_stream" "dead_letter" {
-  count = local.count
+  count = local.stream_count
 
   name                      = local.dead_letter_stream_name
   retention_period          = var.dead_letter_retention_period_hours
@@ -184,9 +184,10 @@ resource "aws_cloudwatch_log_stream" "firehose" {
 }
 
 resource "aws_kinesis_firehose_delivery_stream" "raw" {
-  #checkov:skip=CKV_AWS_240:Firehose rejects delivery-stream SSE when the source is a Kinesis data stream; records are encrypted at rest by the source stream's KMS key (CMK) and in S3 by the bucket default (SSE-S3).
-  #checkov:skip=CKV_AWS_241:Same as CKV_AWS_240: no DeliveryStreamEncryptionConfiguration is allowed with a Kinesis stream source; the source stream uses the customer managed key.
-  count = local.count
+  # No server_side_encryption block: Firehose rejects delivery-stream SSE when the source is a
+  # Kinesis data stream. Records are encrypted at rest by the source stream (customer managed key)
+  # and in S3 by the bucket default (SSE-S3).
+  count = local.stream_count
 
   name        = local.firehose_name
   destination = "extended_s3"
@@ -229,7 +230,7 @@ resource "aws_kinesis_firehose_delivery_stream" "raw" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_metric_alarm" "trades_iterator_age" {
-  count = local.count
+  count = local.stream_count
 
   alarm_name          = "${local.trades_stream_name}-iterator-age"
   alarm_description   = "Oldest unread record on ${local.trades_stream_name} is older than ${var.iterator_age_threshold_ms} ms: a consumer (speed layer / Firehose) is falling behind or stuck."
@@ -270,7 +271,7 @@ resource "aws_cloudwatch_metric_alarm" "throttling" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dead_letter_records" {
-  count = local.count
+  count = local.stream_count
 
   alarm_name          = "${local.dead_letter_stream_name}-incoming-records"
   alarm_description   = "Records are being rejected to ${local.dead_letter_stream_name} (IncomingRecords > ${var.dead_letter_records_threshold} in 5 minutes)."
@@ -290,7 +291,7 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter_records" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "firehose_freshness" {
-  count = local.count
+  count = local.stream_count
 
   alarm_name          = "${local.firehose_name}-data-freshness"
   alarm_description   = "Oldest record in ${local.firehose_name} is older than ${var.firehose_freshness_threshold_seconds} s: delivery to the raw bucket is failing or stuck (see log group ${local.firehose_log_group_name})."

@@ -63,13 +63,13 @@ variable "kms_deletion_window_in_days" {
 }
 
 variable "kms_rotation_period_in_days" {
-  description = "Automatic rotation period of the streams key (90-2560 days)."
+  description = "Automatic rotation period of the streams key (90-2560 days). null: the AWS default (365 days); rotation itself is always on."
   type        = number
-  default     = 365
+  default     = null
 
   validation {
-    condition     = var.kms_rotation_period_in_days >= 90 && var.kms_rotation_period_in_days <= 2560 && floor(var.kms_rotation_period_in_days) == var.kms_rotation_period_in_days
-    error_message = "kms_rotation_period_in_days must be a whole number between 90 and 2560."
+    condition     = var.kms_rotation_period_in_days == null || try(var.kms_rotation_period_in_days >= 90 && var.kms_rotation_period_in_days <= 2560 && floor(var.kms_rotation_period_in_days) == var.kms_rotation_period_in_days, false)
+    error_message = "kms_rotation_period_in_days must be null or a whole number between 90 and 2560."
   }
 }
 

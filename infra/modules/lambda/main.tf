@@ -24,7 +24,6 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:No VPC by design (docs/ARCHITECTURE.md): the functions call only AWS APIs; a VPC would need NAT or interface endpoints that cost more than the whole budget.
   #checkov:skip=CKV_AWS_272:Code signing needs AWS Signer and an S3-staged signed package; the package is built and deployed by CI from the reviewed repository (residual risk in docs/SECURITY-REVIEW.md).
-  #checkov:skip=CKV_AWS_116:A dead-letter queue is configured where the function is invoked asynchronously (score-loader); the speed layer (event source mapping, on-failure SQS destination) and the API (synchronous) never use one.
   function_name                  = var.function_name
   description                    = var.description
   role                           = var.role_arn

@@ -77,24 +77,44 @@ variable "trades_stream_name" {
   description = "Kinesis trades stream (kinesis module output); null while streaming is off (its widgets are left out)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.trades_stream_name == null || can(regex("^[A-Za-z0-9_.-]{1,128}$", var.trades_stream_name))
+    error_message = "trades_stream_name must be a valid Kinesis stream name or null."
+  }
 }
 
 variable "dead_letter_stream_name" {
   description = "Kinesis dead-letter stream; null while streaming is off."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.dead_letter_stream_name == null || can(regex("^[A-Za-z0-9_.-]{1,128}$", var.dead_letter_stream_name))
+    error_message = "dead_letter_stream_name must be a valid Kinesis stream name or null."
+  }
 }
 
 variable "firehose_delivery_stream_name" {
   description = "Firehose delivery stream into the raw bucket; null while streaming is off."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.firehose_delivery_stream_name == null || can(regex("^[A-Za-z0-9_.-]{1,64}$", var.firehose_delivery_stream_name))
+    error_message = "firehose_delivery_stream_name must be a valid Firehose delivery stream name or null."
+  }
 }
 
 variable "emr_application_id" {
   description = "EMR Serverless application id (emr-serverless module output); null: no EMR widgets."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.emr_application_id == null || can(regex("^[0-9a-z]{1,64}$", var.emr_application_id))
+    error_message = "emr_application_id must be an EMR Serverless application id (lower-case letters and digits) or null."
+  }
 }
 
 variable "dynamodb_table_names" {
@@ -151,6 +171,11 @@ variable "api_gateway_name" {
   description = "Name of the REST API (dashboard dimension ApiName); null: no API widgets."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.api_gateway_name == null || try(length(var.api_gateway_name) <= 1024 && can(regex("^[^\"\\\\]+$", var.api_gateway_name)), false)
+    error_message = "api_gateway_name must be 1-1024 characters without quotes or backslashes, or null."
+  }
 }
 
 variable "api_gateway_stage_name" {

@@ -134,9 +134,8 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_144:Single-region, single-account project by brief; cross-region replication would double storage cost for re-creatable dev data.
+  #checkov:skip=CKV_AWS_144:Single region (us-west-2) by brief; replication would double storage cost. Versioning plus the noncurrent-version window protect against deletion.
   #checkov:skip=CKV_AWS_145:The brief mandates SSE-S3 (AES256) as the default; the bucket policy enforces it. SSE-KMS would add a per-request KMS cost.
-  #checkov:skip=CKV_AWS_21:Versioning is enabled by aws_s3_bucket_versioning.this for raw, processed and checkpoints; the Athena results bucket is deliberately unversioned (query output, re-creatable).
   #checkov:skip=CKV2_AWS_62:Event notifications are only needed on the processed bucket (score snapshots); they are optional here and may be owned by the lambda module.
   for_each = local.buckets
 
@@ -320,7 +319,6 @@ resource "aws_s3_bucket_notification" "score_loader" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This is the access-log target; logging it into itself would recurse.
   #checkov:skip=CKV_AWS_21:Access logs are write-once records that expire after access_log_expiration_days; versioning adds nothing.
   #checkov:skip=CKV_AWS_144:Single-region project by brief; logs are not replicated.
   #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS.

@@ -25,6 +25,12 @@ enum EffectFlags : uint8_t {
   kWashPair = 2,  // completed a matched self round trip
 };
 
+std::string FormatHorizon(int64_t ms) {
+  if (ms % 3'600'000 == 0) return absl::StrCat(ms / 3'600'000, "h");
+  if (ms % 60'000 == 0) return absl::StrCat(ms / 60'000, "m");
+  return absl::StrCat(ms, "ms");
+}
+
 std::string FormatUsd(double usd) {
   if (usd >= 1e6) return absl::StrFormat("$%.2fM", usd / 1e6);
   if (usd >= 1e3) return absl::StrFormat("$%.1fk", usd / 1e3);
@@ -41,7 +47,8 @@ struct Engine::Token {
   double last_price = 0;
   double bench_at_last = kNaN;  // benchmark price when last_price was recorded
   stats::BetaEstimator beta;
-  std::vector<PendingEval> pending;  // a heap under PendingLater
+  // One FIFO per horizon: trades are applied in event-time order, so t + h only grows in each.
+  std::array<std::deque<PendingEval>, kMaxHorizons> pending;
 };
 
 struct Engine::Holding {
@@ -222,17 +229,21 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
   const int64_t t = ev.time_ms();
   if (watermark_ms_ != INT64_MIN && t < watermark_ms_ - config_.lateness_ms) {
     ++counters_.late;
+    // One stable reason per configuration, so dead-letter counts per reason stay meaningful; the
+    // line itself is kept in the dead-letter record.
     Reject(line_number,
-           absl::StrCat("late: event time ", t, " is ", watermark_ms_ - t,
-                        " ms behind the newest event time ", watermark_ms_, " (lateness ",
-                        config_.lateness_ms, " ms)"),
+           absl::StrCat("late: more than the lateness window (", config_.lateness_ms,
+                        " ms) behind the newest event time"),
            line);
     return;
   }
   CompactEvent ce;
   if (!Compact(ev, line_number, line, ce)) return;
-  buffer_.push_back(ce);
-  std::push_heap(buffer_.begin(), buffer_.end(), EventLater{});
+  if (buffer_.empty() || !ProcessedBefore(ce, buffer_.back())) {
+    buffer_.push_back(ce);
+  } else {
+    buffer_.insert(std::upper_bound(buffer_.begin(), buffer_.end(), ce, ProcessedBefore), ce);
+  }
   if (t > watermark_ms_) watermark_ms_ = t;
   ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
 }
@@ -241,9 +252,8 @@ void Engine::ReleaseReady(int64_t bound_ms, bool all) {
   // Strictly earlier than the bound: an event stamped exactly at the bound may still arrive without
   // being late, and it might have to be processed before one already buffered (class order).
   while (!buffer_.empty() && (all || buffer_.front().time_ms < bound_ms)) {
-    std::pop_heap(buffer_.begin(), buffer_.end(), EventLater{});
-    const CompactEvent e = buffer_.back();
-    buffer_.pop_back();
+    const CompactEvent e = buffer_.front();
+    buffer_.pop_front();
     Apply(e);
   }
 }
@@ -269,10 +279,22 @@ void Engine::Apply(const CompactEvent& e) {
   }
 }
 
-double Engine::BenchmarkAt(int64_t time_ms) const {
+double Engine::BenchmarkAt(int64_t time_ms, size_t hint_slot) {
+  // The answer is the last benchmark price stamped at or before time_ms.
+  size_t& hint = bench_hint_[hint_slot];
+  const size_t n = bench_times_.size();
+  if (hint < n && bench_times_[hint] <= time_ms &&
+      (hint + 1 == n || bench_times_[hint + 1] > time_ms)) {
+    return bench_prices_[hint];
+  }
+  if (hint + 1 < n && bench_times_[hint + 1] <= time_ms &&
+      (hint + 2 == n || bench_times_[hint + 2] > time_ms)) {
+    return bench_prices_[++hint];
+  }
   auto it = std::upper_bound(bench_times_.begin(), bench_times_.end(), time_ms);
   if (it == bench_times_.begin()) return kNaN;
-  return bench_prices_[static_cast<size_t>(it - bench_times_.begin() - 1)];
+  hint = static_cast<size_t>(it - bench_times_.begin() - 1);
+  return bench_prices_[hint];
 }
 
 Engine::TradeEffect* Engine::EffectAt(uint64_t seq) {
@@ -290,10 +312,20 @@ void Engine::EvictEffects(int64_t now_ms) {
 }
 
 void Engine::ResolveDue(Token& token, int64_t before_ms) {
-  while (!token.pending.empty() && token.pending.front().due_ms < before_ms) {
-    std::pop_heap(token.pending.begin(), token.pending.end(), PendingLater{});
-    const PendingEval pe = token.pending.back();
-    token.pending.pop_back();
+  const size_t horizons = config_.horizons_ms.size();
+  while (true) {
+    // The earliest due time across the horizons' queues, so resolution runs in due order.
+    size_t next = horizons;
+    for (size_t h = 0; h < horizons; ++h) {
+      const std::deque<PendingEval>& q = token.pending[h];
+      if (!q.empty() && q.front().due_ms < before_ms &&
+          (next == horizons || q.front().due_ms < token.pending[next].front().due_ms)) {
+        next = h;
+      }
+    }
+    if (next == horizons) return;
+    const PendingEval pe = token.pending[next].front();
+    token.pending[next].pop_front();
     TradeEffect* effect = EffectAt(pe.effect_seq);
     if (effect != nullptr && effect->retracted) {
       ++counters_.evaluations_cancelled;
@@ -301,7 +333,7 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     }
     // The token's last price is the last at or before the due time: a later one would already have
     // resolved this evaluation. The benchmark may have moved on, so it is looked up.
-    const double b1 = BenchmarkAt(pe.due_ms);
+    const double b1 = BenchmarkAt(pe.due_ms, next);
     const double r = static_cast<double>(pe.side) *
                      (std::log(token.last_price / pe.p0) - token.beta.beta() * std::log(b1 / pe.b0));
     // Add fails only on non-finite input; r is finite because every price is finite and > 0.
@@ -401,10 +433,9 @@ void Engine::ApplyTrade(const CompactEvent& e) {
   Token& token = *tokens_[e.token];
   if (token.has_price && !bench_prices_.empty()) {
     for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
-      token.pending.push_back(PendingEval{e.time_ms + config_.horizons_ms[i], seq, e.wallet,
-                                          static_cast<uint8_t>(i), e.side, token.last_price,
-                                          bench_prices_.back()});
-      std::push_heap(token.pending.begin(), token.pending.end(), PendingLater{});
+      token.pending[i].push_back(PendingEval{e.time_ms + config_.horizons_ms[i], seq, e.wallet,
+                                             static_cast<uint8_t>(i), e.side, token.last_price,
+                                             bench_prices_.back()});
       ++counters_.evaluations_scheduled;
     }
   } else {
@@ -510,9 +541,9 @@ void Engine::MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect) {
   a.hit_rate = s.hit_rate;
   a.hit_rate_lower = s.hit_rate_lower;
   a.reason = absl::StrFormat(
-      "smart money (alpha %+.3f%% per trade at %ds, t=%.2f, q=%.2g <= %.2g, n=%.0f >= %.0f) %s %s "
+      "smart money (alpha %+.3f%% per trade at %s, t=%.2f, q=%.2g <= %.2g, n=%.0f >= %.0f) %s %s "
       "of %s >= %s",
-      s.shrunk_alpha * 100, a.horizon_ms / 1000, s.t_stat, s.q_value, config_.q_threshold,
+      s.shrunk_alpha * 100, FormatHorizon(a.horizon_ms), s.t_stat, s.q_value, config_.q_threshold,
       s.effective_n, config_.min_resolved, e.side > 0 ? "bought" : "sold", FormatUsd(e.usd_value),
       a.token, FormatUsd(config_.alert_min_usd));
   alert_sink_->OnAlert(a);
@@ -675,8 +706,10 @@ void Engine::SaveState(std::string& out) const {
     std::string beta;
     t.beta.AppendTo(beta);
     w.PutString(beta);
-    w.Put<uint64_t>(t.pending.size());
-    for (const PendingEval& p : t.pending) w.Put(p);
+    for (const std::deque<PendingEval>& q : t.pending) {
+      w.Put<uint64_t>(q.size());
+      for (const PendingEval& p : q) w.Put(p);
+    }
   }
   w.Put<uint64_t>(wallets_.size());
   for (const auto& wp : wallets_) {
@@ -773,19 +806,23 @@ absl::Status Engine::LoadState(std::string_view in) {
   for (uint64_t i = 0; i < n; ++i) {
     auto t = std::make_unique<Token>();
     std::string beta;
-    uint64_t pending = 0;
     if (!r.GetString(t->symbol) || !r.Get(t->is_benchmark) || !r.Get(t->has_price) ||
         !r.Get(t->last_time_ms) || !r.Get(t->last_price) || !r.Get(t->bench_at_last) ||
-        !r.GetString(beta) || !r.GetCount(pending, sizeof(PendingEval))) {
+        !r.GetString(beta)) {
       return r.status("tokens");
     }
     std::string_view beta_view(beta);
     absl::StatusOr<stats::BetaEstimator> b = stats::BetaEstimator::ReadFrom(beta_view);
     if (!b.ok()) return b.status();
     t->beta = *b;
-    t->pending.resize(pending);
-    for (PendingEval& p : t->pending) {
-      if (!r.Get(p)) return r.status("pending evaluations");
+    for (std::deque<PendingEval>& q : t->pending) {
+      uint64_t pending = 0;
+      if (!r.GetCount(pending, sizeof(PendingEval))) return r.status("pending evaluations");
+      for (uint64_t k = 0; k < pending; ++k) {
+        PendingEval p;
+        if (!r.Get(p)) return r.status("pending evaluations");
+        q.push_back(p);
+      }
     }
     fresh.token_ids_.emplace(t->symbol, static_cast<TokenId>(i));
     fresh.tokens_.push_back(std::move(t));
@@ -834,9 +871,10 @@ absl::Status Engine::LoadState(std::string_view in) {
                                static_cast<uint32_t>(i));
   }
   if (!r.GetCount(n, sizeof(CompactEvent))) return r.status("reorder buffer");
-  fresh.buffer_.resize(n);
-  for (CompactEvent& e : fresh.buffer_) {
+  for (uint64_t i = 0; i < n; ++i) {
+    CompactEvent e;
     if (!r.Get(e)) return r.status("reorder buffer");
+    fresh.buffer_.push_back(e);
   }
   if (!r.Get(fresh.watermark_ms_) || !r.Get(fresh.next_seq_) || !r.GetCount(n, 16)) {
     return r.status("benchmark history");

@@ -4,6 +4,7 @@
 #ifndef COATTAIL_ENGINE_ENGINE_H_
 #define COATTAIL_ENGINE_ENGINE_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -163,19 +164,6 @@ class Engine {
     double p0;
     double b0;
   };
-  struct PendingLater {
-    bool operator()(const PendingEval& a, const PendingEval& b) const {
-      if (a.due_ms != b.due_ms) return a.due_ms > b.due_ms;
-      if (a.effect_seq != b.effect_seq) return a.effect_seq > b.effect_seq;
-      return a.horizon > b.horizon;
-    }
-  };
-  struct EventLater {
-    bool operator()(const CompactEvent& a, const CompactEvent& b) const {
-      return ProcessedBefore(b, a);
-    }
-  };
-
   Engine(const EngineConfig& config, AlertSink* alerts, RejectSink* rejects);
 
   void Reject(int64_t line, std::string_view reason, std::string_view raw);
@@ -189,7 +177,7 @@ class Engine {
   void ApplyTrade(const CompactEvent& e);
   void ApplyRetraction(const CompactEvent& e);
   void ResolveDue(Token& token, int64_t before_ms);
-  double BenchmarkAt(int64_t time_ms) const;
+  double BenchmarkAt(int64_t time_ms, size_t hint_slot);
   void MaybeSnapshot(int64_t now_ms);
   void TakeSnapshot(int64_t now_ms);
   void MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect);
@@ -219,7 +207,8 @@ class Engine {
   absl::flat_hash_map<uint64_t, uint32_t> holding_ids_;  // wallet << 32 | token
 
   // Reorder buffer with bounded lateness.
-  std::vector<CompactEvent> buffer_;  // a heap under EventLater
+  // Sorted by ProcessedBefore. Input is nearly ordered, so inserts land at or near the back.
+  std::deque<CompactEvent> buffer_;
   absl::flat_hash_map<uint64_t, std::string> retraction_raw_;  // seq -> input line, for dead letters
   int64_t watermark_ms_ = INT64_MIN;  // highest event time seen
   uint64_t next_seq_ = 0;
@@ -228,6 +217,8 @@ class Engine {
   TokenId benchmark_id_ = 0;
   std::vector<int64_t> bench_times_;
   std::vector<double> bench_prices_;
+  // Due times resolve roughly in order per horizon, so the last position found is a good start.
+  std::array<size_t, kMaxHorizons> bench_hint_{};
 
   // Trades remembered for the dedup window, in processing (= time) order.
   std::deque<TradeEffect> effects_;

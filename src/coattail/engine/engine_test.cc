@@ -235,7 +235,7 @@ TEST(EngineTest, BehaviourFlagsAndTiers) {
                       .time_ms = t + 3 * kMinute, .tx = tx++}));
   }
   for (int i = 0; i < 4; ++i) {  // exchange: huge two-sided flows
-    h.Feed(TradeLine({.wallet = 3, .buy = i % 2 == 0, .amount = 300'000 + i * 1000, .price = 10,
+    h.Feed(TradeLine({.wallet = 3, .buy = i % 2 == 0, .amount = 300'000.0 + i * 1000.0, .price = 10,
                       .time_ms = kT0 + 50 * kMinute + i * kMinute, .tx = tx++}));
   }
   h.engine().Finish();

@@ -1,16 +1,24 @@
 #include "coattail/engine/hash.h"
 
+#include <array>
 #include <cstring>
 
 namespace coattail::engine {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex digit values, -1 for anything else: one load per character on the hot path.
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int i = 0; i < 10; ++i) t[static_cast<size_t>('0' + i)] = static_cast<int8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    t[static_cast<size_t>('a' + i)] = static_cast<int8_t>(10 + i);
+    t[static_cast<size_t>('A' + i)] = static_cast<int8_t>(10 + i);
+  }
+  return t;
+}();
+
+int HexValue(char c) { return kHexValue[static_cast<uint8_t>(c)]; }
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
@@ -48,13 +56,14 @@ bool ParseHexBytes(std::string_view text, uint8_t* out, size_t n) {
   if (text.size() != 2 + 2 * n || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
     return false;
   }
+  int bad = 0;
   for (size_t i = 0; i < n; ++i) {
     const int h = HexValue(text[2 + 2 * i]);
     const int l = HexValue(text[3 + 2 * i]);
-    if (h < 0 || l < 0) return false;
-    out[i] = static_cast<uint8_t>((h << 4) | l);
+    bad |= h | l;  // any -1 sets the sign bit
+    out[i] = static_cast<uint8_t>((h << 4) | (l & 0xf));
   }
-  return true;
+  return bad >= 0;
 }
 
 std::string HexWithPrefix(const uint8_t* data, size_t n) {

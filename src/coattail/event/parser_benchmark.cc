@@ -114,8 +114,8 @@ BENCHMARK(BM_ParsePrices);
 
 // The realistic mix: roughly one price tick per ten trades.
 void BM_ParseMixed(benchmark::State& state) {
-  static const Corpus corpus =
-      MakeCorpus([](Rng& rng, int i) { return i % 10 == 0 ? PriceLine(rng, i) : TradeLine(rng, i); });
+  static const Corpus corpus = MakeCorpus(
+      [](Rng& rng, int i) { return i % 10 == 0 ? PriceLine(rng, i) : TradeLine(rng, i); });
   RunParse(state, corpus);
 }
 BENCHMARK(BM_ParseMixed);

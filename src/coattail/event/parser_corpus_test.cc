@@ -49,8 +49,9 @@ TEST(ParserCorpusTest, EveryLineIsAccountedFor) {
       continue;
     }
     const nlohmann::json& want = it->second;
-    absl::Status status = line.too_long ? absl::InvalidArgumentError(std::string(io::kLineTooLongReason))
-                                        : parser.Parse(line.text, event);
+    absl::Status status = line.too_long
+                              ? absl::InvalidArgumentError(std::string(io::kLineTooLongReason))
+                              : parser.Parse(line.text, event);
     const std::string& verdict = want.at("parser").get_ref<const std::string&>();
     if (verdict == "ok") {
       EXPECT_TRUE(status.ok()) << "line " << line.number << ": " << status << "\n" << line.text;
@@ -62,8 +63,8 @@ TEST(ParserCorpusTest, EveryLineIsAccountedFor) {
           << "line " << line.number << " was accepted: " << line.text;
       const std::string& want_reason = want.at("reason_contains").get_ref<const std::string&>();
       EXPECT_NE(std::string(status.message()).find(want_reason), std::string::npos)
-          << "line " << line.number << ": reason \"" << status.message()
-          << "\" does not contain \"" << want_reason << "\"";
+          << "line " << line.number << ": reason \"" << status.message() << "\" does not contain \""
+          << want_reason << "\"";
     }
   }
   ASSERT_TRUE((*reader)->status().ok());

@@ -28,7 +28,9 @@ void Check(bool ok, const char* what) {
   }
 }
 
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 bool IsPrefixedHex(std::string_view s, size_t digits) {
   if (s.size() != digits + 2 || s.substr(0, 2) != "0x") return false;

@@ -20,6 +20,7 @@
 namespace coattail::event {
 namespace {
 
+using ::testing::Eq;
 using ::testing::HasSubstr;
 
 // absl::string_view is not std::string_view in the abseil this project builds against, so
@@ -33,7 +34,6 @@ std::string Cat(const Parts&... parts) {
   return out;
 }
 
-
 static_assert(kParsePadding >= simdjson::SIMDJSON_PADDING);
 static_assert(io::kLinePadding >= kParsePadding,
               "LineReader lines must satisfy the parser's padding contract");
@@ -44,12 +44,13 @@ constexpr std::string_view kTxHash =
 constexpr std::string_view kTokenAddress = "0xdac17f958d2ee523a2206206994597c13d831ec7";
 
 // A valid trade; tests derive invalid ones by replacing one piece of text.
-const std::string kTrade = Cat(
-    R"({"type":"trade","chain":"ethereum","block_number":19000000,"block_time":1767225600000,)",
-    R"("tx_hash":")", kTxHash, R"(","log_index":3,"wallet":")", kWallet,
-    R"(","token":"PEPE","side":"buy","amount":1234.5,"price_usd":0.5,"usd_value":617.25})");
+const std::string kTrade =
+    Cat(R"({"type":"trade","chain":"ethereum","block_number":19000000,"block_time":1767225600000,)",
+        R"("tx_hash":")", kTxHash, R"(","log_index":3,"wallet":")", kWallet,
+        R"(","token":"PEPE","side":"buy","amount":1234.5,"price_usd":0.5,"usd_value":617.25})");
 
-const std::string kPrice = R"({"type":"price","token":"ETH","time":1767225600000,"price_usd":2000.5})";
+const std::string kPrice =
+    R"({"type":"price","token":"ETH","time":1767225600000,"price_usd":2000.5})";
 
 // Returns `s` with the single occurrence of `from` replaced by `to`.
 std::string Replace(std::string_view s, std::string_view from, std::string_view to) {
@@ -115,8 +116,8 @@ TEST_F(ParserTest, ViewsPointIntoTheLine) {
   ASSERT_TRUE(Parse(kTrade).ok());
   const char* begin = buffer_.data();
   const char* end = buffer_.data() + kTrade.size();
-  for (std::string_view v : {event_.trade.chain, event_.trade.tx_hash, event_.trade.wallet,
-                             event_.trade.token}) {
+  for (std::string_view v :
+       {event_.trade.chain, event_.trade.tx_hash, event_.trade.wallet, event_.trade.token}) {
     EXPECT_GE(v.data(), begin);
     EXPECT_LE(v.data() + v.size(), end);
   }
@@ -137,10 +138,10 @@ TEST_F(ParserTest, SellSideAndAddressTokenAndRemoved) {
 }
 
 TEST_F(ParserTest, FieldsInAnyOrderWithWhitespace) {
-  const std::string line = Cat(
-      "  {\t\"usd_value\" : 617.25 , \"side\":\"buy\", \"amount\":1234.5,\"price_usd\":0.5,\n",
-      R"("token":"PEPE","wallet":")", kWallet, R"(","log_index":0,"tx_hash":")", kTxHash,
-      R"(","block_time":1767225600000,"block_number":0,"chain":"base","type":"trade"}   )");
+  const std::string line =
+      Cat("  {\t\"usd_value\" : 617.25 , \"side\":\"buy\", \"amount\":1234.5,\"price_usd\":0.5,\n",
+          R"("token":"PEPE","wallet":")", kWallet, R"(","log_index":0,"tx_hash":")", kTxHash,
+          R"(","block_time":1767225600000,"block_number":0,"chain":"base","type":"trade"}   )");
   ASSERT_TRUE(Parse(line).ok()) << Parse(line);
   EXPECT_EQ(event_.trade.chain, "base");
   EXPECT_EQ(event_.trade.block_number, 0);
@@ -163,17 +164,16 @@ TEST_F(ParserTest, IdentifierGrammarBoundaries) {
 }
 
 TEST_F(ParserTest, TimeRangeIsInclusive) {
-  auto price_at = [](int64_t t) {
-    return Replace(kPrice, "1767225600000", Cat(t));
-  };
+  auto price_at = [](int64_t t) { return Replace(kPrice, "1767225600000", Cat(t)); };
   EXPECT_EQ(Reason(price_at(kDefaultMinTimeMs)), "OK");
   EXPECT_EQ(Reason(price_at(kDefaultMaxTimeMs)), "OK");
   EXPECT_THAT(Reason(price_at(kDefaultMinTimeMs - 1)),
-              HasSubstr("field 'time': 1230940799999 is outside the plausible range"));
+              HasSubstr("field 'time': outside the plausible range"));
   EXPECT_THAT(Reason(price_at(kDefaultMaxTimeMs + 1)), HasSubstr("field 'time'"));
   // Seconds instead of milliseconds: the commonest producer bug.
   EXPECT_THAT(Reason(Replace(kTrade, "1767225600000", "1767225600")),
-              HasSubstr("field 'block_time': 1767225600 is outside the plausible range"));
+              Eq("field 'block_time': outside the plausible range [1230940800000, 4102444800000] "
+                 "(epoch milliseconds)"));
 
   EventParser custom({.min_time_ms = 100, .max_time_ms = 200});
   EventView ev;
@@ -190,15 +190,28 @@ TEST_F(ParserTest, UsdValueToleranceIsHalfAPercent) {
   EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":1004.9")), "OK");
   EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":995.1")), "OK");
   EXPECT_EQ(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":1005.1")),
-            "field 'usd_value': 1005.1 differs from amount * price_usd = 1000 by more than 0.5%");
+            "field 'usd_value': differs from amount * price_usd by more than 0.5%");
   EXPECT_THAT(Reason(Replace(base, "\"usd_value\":1000", "\"usd_value\":994.9")),
               HasSubstr("field 'usd_value'"));
   // A product that overflows to infinity can never be consistent.
-  std::string huge = Replace(Replace(kTrade, "1234.5", "1e200"), "\"price_usd\":0.5", "\"price_usd\":1e200");
+  std::string huge =
+      Replace(Replace(kTrade, "1234.5", "1e200"), "\"price_usd\":0.5", "\"price_usd\":1e200");
   EXPECT_THAT(Reason(Replace(huge, "617.25", "1e300")), HasSubstr("field 'usd_value'"));
   // A product that underflows to zero neither.
-  std::string tiny = Replace(Replace(kTrade, "1234.5", "1e-200"), "\"price_usd\":0.5", "\"price_usd\":1e-200");
+  std::string tiny =
+      Replace(Replace(kTrade, "1234.5", "1e-200"), "\"price_usd\":0.5", "\"price_usd\":1e-200");
   EXPECT_THAT(Reason(Replace(tiny, "617.25", "1e-300")), HasSubstr("field 'usd_value'"));
+}
+
+// Reasons are counted per distinct text in the run summary, so they must not embed values.
+TEST_F(ParserTest, ReasonsDoNotDependOnTheOffendingValue) {
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25", "700")), Reason(Replace(kTrade, "617.25", "1e9")));
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-1")), Reason(Replace(kTrade, "1234.5", "-2.5")));
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "NaN")),
+            Reason(Replace(kTrade, "1234.5", "Infinity")));
+  EXPECT_EQ(Reason(Replace(kPrice, "1767225600000", "1")),
+            Reason(Replace(kPrice, "1767225600000", "2")));
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "-1")), Reason(Replace(kTrade, "19000000", "-7")));
 }
 
 TEST_F(ParserTest, EmptyLines) {
@@ -227,7 +240,7 @@ TEST_F(ParserTest, NanAndInfinityInAnySpellingAreRejected) {
   for (std::string_view spelling : {"NaN", "nan", "-NaN", "Infinity", "-Infinity", "inf", "-inf",
                                     "+1", "1e", "01", ".5", "1.5.3"}) {
     EXPECT_EQ(Reason(Replace(kTrade, "1234.5", spelling)),
-              Cat("invalid JSON: field 'amount': invalid value '", spelling, "'"))
+              "invalid JSON: field 'amount': not a JSON value")
         << spelling;
   }
   for (std::string_view spelling : {"\"NaN\"", "\"Infinity\"", "\"inf\""}) {
@@ -238,20 +251,20 @@ TEST_F(ParserTest, NanAndInfinityInAnySpellingAreRejected) {
 }
 
 TEST_F(ParserTest, NonPositiveAndOverflowingNumbersAreRejected) {
-  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-5")), "field 'amount': must be finite and > 0, got -5");
-  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "0")), "field 'amount': must be finite and > 0, got 0");
-  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-0.0")),
-            "field 'amount': must be finite and > 0, got -0.0");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-5")), "field 'amount': must be finite and > 0");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "0")), "field 'amount': must be finite and > 0");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "-0.0")), "field 'amount': must be finite and > 0");
   EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "1e999")),
-            "field 'amount': must be finite and > 0, got out-of-range number 1e999");
+            "field 'amount': must be finite and > 0 (the number overflows a double)");
   EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "1E400")),
-            "field 'amount': must be finite and > 0, got out-of-range number 1E400");
+            "field 'amount': must be finite and > 0 (the number overflows a double)");
   EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "-1e400")),
-            "field 'price_usd': must be finite and > 0, got out-of-range number -1e400");
+            "field 'price_usd': must be finite and > 0 (the number overflows a double)");
   // Underflows to 0.
   EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "1e-400")),
-            "field 'price_usd': must be finite and > 0, got 1e-400");
-  EXPECT_THAT(Reason(Replace(kTrade, "617.25", "-617.25")), HasSubstr("field 'usd_value': must be"));
+            "field 'price_usd': must be finite and > 0");
+  EXPECT_THAT(Reason(Replace(kTrade, "617.25", "-617.25")),
+              HasSubstr("field 'usd_value': must be"));
   // Integer-valued numbers are fine where a number is expected.
   EXPECT_EQ(Reason(Replace(kPrice, "2000.5", "2000")), "OK");
   EXPECT_EQ(event_.price.price_usd, 2000.0);
@@ -273,28 +286,33 @@ TEST_F(ParserTest, WrongTypesAreRejected) {
   EXPECT_EQ(Reason(Replace(kTrade, "1767225600000", "1767225600000.5")),
             "field 'block_time': must be an integer, got a non-integer number");
   EXPECT_EQ(Reason(Replace(kTrade, "19000000", "99999999999999999999")),
-            "field 'block_number': integer 99999999999999999999 out of range");
+            "field 'block_number': integer out of range");
   EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "\"1234.5\"")),
             "field 'amount': must be a number, got a string");
-  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "null")), "field 'amount': must be a number, got null");
-  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "[1]")), "field 'amount': must be a number, got an array");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "null")),
+            "field 'amount': must be a number, got null");
+  EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "[1]")),
+            "field 'amount': must be a number, got an array");
   EXPECT_EQ(Reason(Replace(kTrade, "1234.5", "{\"v\":1}")),
             "field 'amount': must be a number, got an object");
-  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "1")), "field 'chain': must be a string, got an integer");
-  EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", "true")), "field 'side': must be a string, got a boolean");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "1")),
+            "field 'chain': must be a string, got an integer");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", "true")),
+            "field 'side': must be a string, got a boolean");
   EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":\"true\"}")),
             "field 'removed': must be a boolean, got a string");
   EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":1}")),
             "field 'removed': must be a boolean, got an integer");
   EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"removed\":truex}")),
-            "invalid JSON: field 'removed': invalid value 'truex'");
-  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "7")), "field 'type': must be a string, got an integer");
+            "invalid JSON: field 'removed': not a JSON value");
+  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "7")),
+            "field 'type': must be a string, got an integer");
 }
 
 TEST_F(ParserTest, NegativeIntegersAreRejected) {
-  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "-1")), "field 'block_number': must be >= 0, got -1");
+  EXPECT_EQ(Reason(Replace(kTrade, "19000000", "-1")), "field 'block_number': must be >= 0");
   EXPECT_EQ(Reason(Replace(kTrade, "\"log_index\":3", "\"log_index\":-3")),
-            "field 'log_index': must be >= 0, got -3");
+            "field 'log_index': must be >= 0");
 }
 
 TEST_F(ParserTest, BadAddressesAndHashes) {
@@ -316,6 +334,33 @@ TEST_F(ParserTest, BadAddressesAndHashes) {
   EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat(kTxHash, "0"))), hash_error);
 }
 
+// The hex check works a word at a time; try every byte value at every digit position.
+TEST_F(ParserTest, HexDigitsAreCheckedAtEveryPositionForEveryByte) {
+  for (size_t pos = 2; pos < kWallet.size(); ++pos) {
+    for (int b = 1; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      if (c == '"' || c == '\\') continue;  // would change the JSON structure, not the digit
+      std::string wallet(kWallet);
+      wallet[pos] = c;
+      const bool is_hex =
+          (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      ASSERT_EQ(Parse(Replace(kTrade, kWallet, wallet)).ok(), is_hex)
+          << "byte " << b << " at " << pos;
+    }
+  }
+  for (size_t pos = 2; pos < kTxHash.size(); pos += 5) {
+    for (int b : {int{'/'}, int{'0'}, int{'9'}, int{':'}, int{'@'}, int{'A'}, int{'F'}, int{'G'},
+                  int{'`'}, int{'a'}, int{'f'}, int{'g'}, 0x7f, 0x80, 0xC6, 0xE6}) {
+      std::string hash(kTxHash);
+      hash[pos] = static_cast<char>(b);
+      const bool is_hex =
+          (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+      ASSERT_EQ(Parse(Replace(kTrade, kTxHash, hash)).ok(), is_hex)
+          << "byte " << b << " at " << pos;
+    }
+  }
+}
+
 TEST_F(ParserTest, BadIdentifiers) {
   const std::string chain_error = "field 'chain': must match [a-z0-9][a-z0-9_-]{0,31}";
   for (std::string_view chain : {"", "Ethereum", "-eth", "_eth", "eth.main", "eth main"}) {
@@ -325,7 +370,8 @@ TEST_F(ParserTest, BadIdentifiers) {
   EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", std::string(33, 'a'), "\""))),
             chain_error);
 
-  for (std::string_view token : {"", ".PEPE", "-PEPE", "PE PE", "PEPE$", "0xdac17f958d2ee523a2206206994597c13d831ecg"}) {
+  for (std::string_view token :
+       {"", ".PEPE", "-PEPE", "PE PE", "PEPE$", "0xdac17f958d2ee523a2206206994597c13d831ecg"}) {
     EXPECT_THAT(Reason(Replace(kTrade, "\"PEPE\"", Cat("\"", token, "\""))),
                 HasSubstr("field 'token': not a symbol"))
         << token;
@@ -334,20 +380,29 @@ TEST_F(ParserTest, BadIdentifiers) {
               HasSubstr("field 'token': not a symbol"));
 
   for (std::string_view side : {"\"BUY\"", "\"hold\"", "\"\"", "\"\\u0062uy\""}) {
-    EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", side)), "field 'side': must be 'buy' or 'sell'") << side;
+    EXPECT_EQ(Reason(Replace(kTrade, "\"buy\"", side)), "field 'side': must be 'buy' or 'sell'")
+        << side;
   }
-  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "\"swap\"")), "field 'type': must be 'trade' or 'price'");
+  EXPECT_EQ(Reason(Replace(kPrice, "\"price\"", "\"swap\"")),
+            "field 'type': must be 'trade' or 'price'");
 }
 
 TEST_F(ParserTest, UnknownDuplicateAndMissingFields) {
   EXPECT_EQ(Reason(Replace(kTrade, "\"amount\"", "\"amout\"")), "unknown field 'amout'");
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"note\":\"x\"}")), "unknown field 'note'");
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"Type\":\"price\"}")), "unknown field 'Type'");
+  // Known keys as prefixes or extensions of the key are not the key.
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"tim\":1}")), "unknown field 'tim'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"times\":1}")), "unknown field 'times'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"block\":1}")), "unknown field 'block'");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"\":1}")), "unknown field ''");
+  EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"t\":1}")), "unknown field 't'");
   // A long unknown key is cut short in the reason.
   EXPECT_EQ(Reason(Replace(kPrice, "}", Cat(",\"", std::string(100, 'k'), "\":1}"))),
             Cat("unknown field '", std::string(40, 'k'), "'"));
 
-  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"amount\":1234.5}")), "duplicate field 'amount'");
+  EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"amount\":1234.5}")),
+            "duplicate field 'amount'");
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"type\":\"price\"}")), "duplicate field 'type'");
   // Escaped keys are decoded before matching, so this is the same key twice.
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"\\u0074oken\":\"BTC\"}")), "duplicate field 'token'");
@@ -393,7 +448,8 @@ TEST_F(ParserTest, ParserIsReusableAfterErrorsAndGrowsForLongLines) {
   EXPECT_EQ(Reason(kTrade), "OK");
   EXPECT_EQ(event_.trade.amount, 1234.5);
   // 200 KB of whitespace inside a valid object.
-  const std::string long_line = Replace(kPrice, ",\"time\"", Cat(",", std::string(200000, ' '), "\"time\""));
+  const std::string long_line =
+      Replace(kPrice, ",\"time\"", Cat(",", std::string(200000, ' '), "\"time\""));
   EXPECT_EQ(Reason(long_line), "OK");
   EXPECT_EQ(event_.price.time_ms, 1767225600000);
   EXPECT_EQ(Reason(kTrade), "OK");
@@ -411,7 +467,13 @@ TEST(ParserPaddingTest, ReadsNoFurtherThanThePadding) {
 
   EventParser parser;
   EventView event;
-  std::vector<std::string> lines = {kTrade, kPrice, "", "{", "{\"type\":\"price\"", "5", "\"abc",
+  std::vector<std::string> lines = {kTrade,
+                                    kPrice,
+                                    "",
+                                    "{",
+                                    "{\"type\":\"price\"",
+                                    "5",
+                                    "\"abc",
                                     Replace(kPrice, "2000.5", "1e400")};
   for (size_t cut = 0; cut < kTrade.size(); cut += 7) lines.push_back(kTrade.substr(0, cut));
   for (const std::string& line : lines) {

@@ -79,17 +79,19 @@ TEST(AppendJsonStringTest, InvalidUtf8BytesBecomeReplacementCharacters) {
   };
   const Case cases[] = {
       {"\xff", R"("\ufffd")"},
-      {"a\x80" "b", R"("a\ufffdb")"},              // stray continuation byte
-      {"\xc3", R"("\ufffd")"},                     // truncated at end of input
-      {"\xc3(", R"("\ufffd(")"},                   // lead byte without continuation
-      {"\xc0\xaf", R"("\ufffd\ufffd")"},           // overlong '/'
-      {"\xc1\xbf", R"("\ufffd\ufffd")"},           // overlong
-      {"\xe0\x80\xaf", R"("\ufffd\ufffd\ufffd")"}, // overlong 3-byte
-      {"\xed\xa0\x80", R"("\ufffd\ufffd\ufffd")"}, // UTF-16 surrogate D800
+      {"a\x80"
+       "b",
+       R"("a\ufffdb")"},                                      // stray continuation byte
+      {"\xc3", R"("\ufffd")"},                                // truncated at end of input
+      {"\xc3(", R"("\ufffd(")"},                              // lead byte without continuation
+      {"\xc0\xaf", R"("\ufffd\ufffd")"},                      // overlong '/'
+      {"\xc1\xbf", R"("\ufffd\ufffd")"},                      // overlong
+      {"\xe0\x80\xaf", R"("\ufffd\ufffd\ufffd")"},            // overlong 3-byte
+      {"\xed\xa0\x80", R"("\ufffd\ufffd\ufffd")"},            // UTF-16 surrogate D800
       {"\xf0\x80\x80\xaf", R"("\ufffd\ufffd\ufffd\ufffd")"},  // overlong 4-byte
       {"\xf4\x90\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},  // above U+10FFFF
       {"\xf5\x80\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},
-      {"\xe2\x82", R"("\ufffd\ufffd")"},           // truncated 3-byte
+      {"\xe2\x82", R"("\ufffd\ufffd")"},                // truncated 3-byte
       {"\xe2\x82\xac\xe2", "\"\xe2\x82\xac\\ufffd\""},  // valid then truncated
       {"\"\xfe\n", R"("\"\ufffd\n")"},
   };
@@ -100,7 +102,8 @@ TEST(AppendJsonStringTest, InvalidUtf8BytesBecomeReplacementCharacters) {
 }
 
 // Whatever the bytes, the output is valid JSON; bytes that were valid UTF-8 round-trip exactly.
-RC_GTEST_PROP(AppendJsonStringProperty, OutputIsAlwaysValidJson, (const std::vector<uint8_t>& bytes)) {
+RC_GTEST_PROP(AppendJsonStringProperty, OutputIsAlwaysValidJson,
+              (const std::vector<uint8_t>& bytes)) {
   const std::string in(bytes.begin(), bytes.end());
   const std::string out = Quoted(in);
   nlohmann::json decoded;

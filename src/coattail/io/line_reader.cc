@@ -178,8 +178,8 @@ absl::Status LineReader::SkipTo(int64_t byte_offset, int64_t line_number) {
     return absl::FailedPreconditionError("LineReader::SkipTo must come before the first Next()");
   }
   if (byte_offset < 0 || line_number < 0 || (byte_offset == 0 && line_number != 0)) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid resume position: offset ", byte_offset,
-                                                   ", line ", line_number));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid resume position: offset ", byte_offset, ", line ", line_number));
   }
   started_ = true;
   if (byte_offset == 0) return absl::OkStatus();
@@ -188,12 +188,12 @@ absl::Status LineReader::SkipTo(int64_t byte_offset, int64_t line_number) {
   bool at_end_of_input = false;
   if (seekable_base_ >= 0) {
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot stat ", name_));
+    if (::fstat(fd_, &st) != 0)
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot stat ", name_));
     const int64_t size = static_cast<int64_t>(st.st_size) - seekable_base_;
     if (size < byte_offset) {
-      return absl::FailedPreconditionError(absl::StrCat(name_, " has ", size,
-                                                        " bytes, fewer than the resume offset ",
-                                                        byte_offset));
+      return absl::FailedPreconditionError(
+          absl::StrCat(name_, " has ", size, " bytes, fewer than the resume offset ", byte_offset));
     }
     at_end_of_input = size == byte_offset;
     const off_t target = static_cast<off_t>(seekable_base_ + byte_offset);
@@ -206,14 +206,14 @@ absl::Status LineReader::SkipTo(int64_t byte_offset, int64_t line_number) {
   } else {
     int64_t remaining = byte_offset;
     while (remaining > 0) {
-      const size_t want = static_cast<size_t>(std::min<int64_t>(remaining, static_cast<int64_t>(capacity_)));
+      const size_t want =
+          static_cast<size_t>(std::min<int64_t>(remaining, static_cast<int64_t>(capacity_)));
       const ssize_t n = ReadRetrying(fd_, buffer_.get(), want);
       if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot read ", name_));
       if (n == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(name_, " ended after ",
-                                                          byte_offset - remaining,
-                                                          " bytes, before the resume offset ",
-                                                          byte_offset));
+        return absl::FailedPreconditionError(
+            absl::StrCat(name_, " ended after ", byte_offset - remaining,
+                         " bytes, before the resume offset ", byte_offset));
       }
       last_byte = buffer_[static_cast<size_t>(n) - 1];
       remaining -= n;
@@ -225,8 +225,8 @@ absl::Status LineReader::SkipTo(int64_t byte_offset, int64_t line_number) {
     }
   }
   if (last_byte != '\n' && !at_end_of_input) {
-    return absl::FailedPreconditionError(absl::StrCat("resume offset ", byte_offset, " in ", name_,
-                                                      " is not at a line boundary"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("resume offset ", byte_offset, " in ", name_, " is not at a line boundary"));
   }
   consumed_ = byte_offset;
   line_number_ = line_number;

@@ -50,8 +50,7 @@ class LineReader {
                                                           LineReaderOptions options = {});
   // Reads from an already open descriptor; takes ownership when `owns_fd`. For tests and callers
   // that open the input themselves.
-  static absl::StatusOr<std::unique_ptr<LineReader>> FromFd(int fd, bool owns_fd,
-                                                            std::string name,
+  static absl::StatusOr<std::unique_ptr<LineReader>> FromFd(int fd, bool owns_fd, std::string name,
                                                             LineReaderOptions options = {});
 
   ~LineReader();

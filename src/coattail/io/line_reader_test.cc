@@ -35,7 +35,6 @@ std::string Cat(const Parts&... parts) {
   return out;
 }
 
-
 static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING,
               "lines must be parseable in place by simdjson");
 
@@ -54,8 +53,8 @@ std::ostream& operator<<(std::ostream& os, const OwnedLine& l) {
 }
 
 // What the reader must produce for `content`, computed the obvious way.
-std::vector<OwnedLine> ReferenceSplit(std::string_view content, size_t max_line, int64_t first_number = 1,
-                                      int64_t base_offset = 0) {
+std::vector<OwnedLine> ReferenceSplit(std::string_view content, size_t max_line,
+                                      int64_t first_number = 1, int64_t base_offset = 0) {
   std::vector<OwnedLine> lines;
   size_t pos = 0;
   int64_t number = first_number;
@@ -67,7 +66,8 @@ std::vector<OwnedLine> ReferenceSplit(std::string_view content, size_t max_line,
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     const bool too_long = text.size() > max_line;
     if (too_long) text = text.substr(0, max_line);
-    lines.push_back({std::string(text), number++, base_offset + static_cast<int64_t>(next), too_long});
+    lines.push_back(
+        {std::string(text), number++, base_offset + static_cast<int64_t>(next), too_long});
     pos = next;
   }
   return lines;
@@ -92,8 +92,8 @@ std::vector<OwnedLine> ReadAll(LineReader& reader) {
 class LineReaderTest : public ::testing::Test {
  protected:
   std::string WriteFile(std::string_view content) {
-    std::string path = Cat(::testing::TempDir(), "line_reader_test_", getpid(), "_",
-                                    counter_++, ".ndjson");
+    std::string path =
+        Cat(::testing::TempDir(), "line_reader_test_", getpid(), "_", counter_++, ".ndjson");
     FILE* f = std::fopen(path.c_str(), "wb");
     EXPECT_NE(f, nullptr);
     EXPECT_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
@@ -103,7 +103,8 @@ class LineReaderTest : public ::testing::Test {
   }
 
   std::unique_ptr<LineReader> OpenFile(std::string_view content, LineReaderOptions options = {}) {
-    absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(WriteFile(content), options);
+    absl::StatusOr<std::unique_ptr<LineReader>> reader =
+        LineReader::Open(WriteFile(content), options);
     EXPECT_TRUE(reader.ok()) << reader.status();
     return reader.ok() ? *std::move(reader) : nullptr;
   }
@@ -160,7 +161,7 @@ class PipeSource {
 TEST_F(LineReaderTest, SplitsLinesAndCountsEmptyOnes) {
   auto reader = OpenFile("{\"a\":1}\n\nxyz\n   \nlast");
   const std::vector<OwnedLine> expected = {
-      {"{\"a\":1}", 1, 8, false}, {"", 2, 9, false},   {"xyz", 3, 13, false},
+      {"{\"a\":1}", 1, 8, false}, {"", 2, 9, false},      {"xyz", 3, 13, false},
       {"   ", 4, 17, false},      {"last", 5, 21, false},
   };
   EXPECT_EQ(ReadAll(*reader), expected);
@@ -181,9 +182,9 @@ TEST_F(LineReaderTest, StripsCrOfCrlfOnly) {
 }
 
 TEST_F(LineReaderTest, TooLongLinesAreFlaggedAndTruncatedNotDropped) {
-  const std::string content = Cat("short\n", std::string(25, 'x'), "\nafter\n",
-                                           std::string(10, 'y'), "\r\n", std::string(11, 'z'),
-                                           "\n", std::string(30, 'w'));
+  const std::string content =
+      Cat("short\n", std::string(25, 'x'), "\nafter\n", std::string(10, 'y'), "\r\n",
+          std::string(11, 'z'), "\n", std::string(30, 'w'));
   const std::vector<OwnedLine> expected = {
       {"short", 1, 6, false},
       {std::string(10, 'x'), 2, 32, true},
@@ -227,8 +228,10 @@ TEST_F(LineReaderTest, MatchesReferenceForManyBlockSizes) {
 }
 
 TEST_F(LineReaderTest, OpenErrors) {
-  EXPECT_EQ(LineReader::Open("/nonexistent/dir/x.ndjson").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(LineReader::Open(::testing::TempDir()).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(LineReader::Open("/nonexistent/dir/x.ndjson").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(LineReader::Open(::testing::TempDir()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(LineReader::Open(WriteFile("x"), {.block_size = 0}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -266,8 +269,8 @@ TEST_F(LineReaderTest, ReadsStdinWhenPathIsDash) {
   close(saved_stdin);
 }
 
-const std::string kResumeContent = Cat("l1\n\nline three\r\n", std::string(50, 'x'),
-                                                "\nl5\nlast-no-newline");
+const std::string kResumeContent =
+    Cat("l1\n\nline three\r\n", std::string(50, 'x'), "\nl5\nlast-no-newline");
 
 TEST_F(LineReaderTest, SkipToResumesARegularFileAtEveryLineBoundary) {
   const std::vector<OwnedLine> all = ReferenceSplit(kResumeContent, 20);
@@ -328,7 +331,8 @@ TEST_F(LineReaderTest, SkipToRejectsMismatchedCheckpoints) {
   }
   {
     PipeSource source("ab\ncd\n");
-    EXPECT_THAT(std::string(source.Open().SkipTo(4, 1).message()), HasSubstr("not at a line boundary"));
+    EXPECT_THAT(std::string(source.Open().SkipTo(4, 1).message()),
+                HasSubstr("not at a line boundary"));
   }
 }
 

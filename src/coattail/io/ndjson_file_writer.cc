@@ -95,10 +95,11 @@ absl::Status NdjsonFileWriter::TruncateTo(int64_t bytes) {
   if (bytes < 0) return absl::InvalidArgumentError(absl::StrCat("negative size ", bytes));
   if (absl::Status s = Flush(); !s.ok()) return s;
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot stat ", path_));
+  if (::fstat(fd_, &st) != 0)
+    return absl::ErrnoToStatus(errno, absl::StrCat("cannot stat ", path_));
   if (static_cast<int64_t>(st.st_size) < bytes) {
-    return absl::DataLossError(absl::StrCat(path_, " has ", st.st_size,
-                                            " bytes, fewer than the checkpointed ", bytes));
+    return absl::DataLossError(
+        absl::StrCat(path_, " has ", st.st_size, " bytes, fewer than the checkpointed ", bytes));
   }
   if (::ftruncate(fd_, static_cast<off_t>(bytes)) != 0) {
     error_ = absl::ErrnoToStatus(errno, absl::StrCat("cannot truncate ", path_));
@@ -149,7 +150,9 @@ absl::Status DeadLetterWriter::Write(int64_t line_number, std::string_view reaso
   return absl::OkStatus();
 }
 
-void DeadLetterWriter::RestoreCount(std::string_view reason, int64_t count) { Count(reason, count); }
+void DeadLetterWriter::RestoreCount(std::string_view reason, int64_t count) {
+  Count(reason, count);
+}
 
 void DeadLetterWriter::Count(std::string_view reason, int64_t count) {
   total_ += count;

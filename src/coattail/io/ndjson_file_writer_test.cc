@@ -33,13 +33,11 @@ std::string Cat(const Parts&... parts) {
   return out;
 }
 
-
 class NdjsonFileWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = Cat(::testing::TempDir(), "ndjson_writer_test_", getpid(), "_",
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                         ".ndjson");
+                ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".ndjson");
     std::remove(path_.c_str());
   }
   void TearDown() override { std::remove(path_.c_str()); }
@@ -51,7 +49,8 @@ class NdjsonFileWriterTest : public ::testing::Test {
     return ss.str();
   }
 
-  std::unique_ptr<NdjsonFileWriter> OpenWriter(size_t buffer = NdjsonFileWriter::kDefaultBufferBytes) {
+  std::unique_ptr<NdjsonFileWriter> OpenWriter(
+      size_t buffer = NdjsonFileWriter::kDefaultBufferBytes) {
     auto w = NdjsonFileWriter::Open(path_, buffer);
     EXPECT_TRUE(w.ok()) << w.status();
     return w.ok() ? *std::move(w) : nullptr;
@@ -156,7 +155,8 @@ TEST_F(NdjsonFileWriterTest, OpenErrorsAndClose) {
   EXPECT_EQ(NdjsonFileWriter::Open("/nonexistent/dir/out.ndjson").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_FALSE(NdjsonFileWriter::Open(::testing::TempDir()).ok());
-  EXPECT_EQ(NdjsonFileWriter::Open("/dev/null").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NdjsonFileWriter::Open("/dev/null").status().code(),
+            absl::StatusCode::kInvalidArgument);
 
   auto w = OpenWriter();
   ASSERT_TRUE(w->Append("a").ok());
@@ -170,13 +170,15 @@ TEST_F(NdjsonFileWriterTest, DeadLetterRecordsAreExactAndValidJson) {
   auto dl = DeadLetterWriter::Open(path_);
   ASSERT_TRUE(dl.ok()) << dl.status();
   ASSERT_TRUE((*dl)->Write(7, "missing field 'wallet'", R"({"type":"trade"})").ok());
-  ASSERT_TRUE((*dl)->Write(9, "invalid JSON: The input is not valid UTF-8",
-                           std::string_view("{\"x\":\"\xff\"}\r\n\x01", 12))
+  ASSERT_TRUE((*dl)
+                  ->Write(9, "invalid JSON: The input is not valid UTF-8",
+                          std::string_view("{\"x\":\"\xff\"}\r\n\x01", 12))
                   .ok());
   ASSERT_TRUE((*dl)->Flush().ok());
   const std::string contents = Contents();
   EXPECT_EQ(contents.substr(0, contents.find('\n') + 1),
-            "{\"line\":7,\"reason\":\"missing field 'wallet'\",\"raw\":\"{\\\"type\\\":\\\"trade\\\"}\"}\n");
+            "{\"line\":7,\"reason\":\"missing field "
+            "'wallet'\",\"raw\":\"{\\\"type\\\":\\\"trade\\\"}\"}\n");
   std::vector<nlohmann::json> records;
   std::istringstream lines(contents);
   for (std::string line; std::getline(lines, line);) records.push_back(nlohmann::json::parse(line));
@@ -195,8 +197,8 @@ TEST_F(NdjsonFileWriterTest, DeadLetterCountsPerReason) {
   ASSERT_TRUE(w.Write(3, "line too long", "xxxx").ok());
   w.RestoreCount("late", 4);
   w.RestoreCount("empty line", 10);
-  EXPECT_THAT(w.reason_counts(), UnorderedElementsAre(Pair("empty line", 12), Pair("line too long", 1),
-                                                       Pair("late", 4)));
+  EXPECT_THAT(w.reason_counts(), UnorderedElementsAre(Pair("empty line", 12),
+                                                      Pair("line too long", 1), Pair("late", 4)));
   EXPECT_EQ(w.total(), 17);
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "coattail/event/parser.h"
 
 namespace coattail::sim {
 namespace {
@@ -16,8 +17,9 @@ constexpr int kMaxWalletsPerClass = 100000;
 constexpr int kMaxInjected = 1000000;
 // Price paths are held in memory: (tokens + 1) * ticks doubles.
 constexpr int64_t kMaxPricePoints = 200000000;
-// 9999-12-31T23:59:59Z: keeps every time a plain 13-digit-or-less millisecond count.
-constexpr int64_t kMaxTimeMs = 253402300799000;
+// Every simulated time must be one the event parser accepts as plausible.
+constexpr int64_t kMinTimeMs = event::kDefaultMinTimeMs;
+constexpr int64_t kMaxTimeMs = event::kDefaultMaxTimeMs;
 
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -64,15 +66,19 @@ void AppendDouble(double v, std::string& out) {
 std::string TokenSymbol(int i) { return absl::StrFormat("TKN%02d", i); }
 
 absl::Status ValidateConfig(const SimConfig& c) {
-  if (c.start_time_ms < 0 || c.start_time_ms > kMaxTimeMs) {
-    return OutOfRange("start_time_ms", absl::StrCat("in [0, ", kMaxTimeMs, "]"),
+  if (c.start_time_ms < kMinTimeMs || c.start_time_ms > kMaxTimeMs) {
+    return OutOfRange("start_time_ms",
+                      absl::StrCat("in the parser's plausible range [", kMinTimeMs, ", ",
+                                   kMaxTimeMs, "] (epoch milliseconds)"),
                       absl::StrCat(c.start_time_ms));
   }
   if (c.days < 1 || c.days > 3650) {
     return OutOfRange("days", "in [1, 3650]", absl::StrCat(c.days));
   }
-  if (c.start_time_ms + static_cast<int64_t>(c.days) * kDayMs > kMaxTimeMs) {
-    return absl::InvalidArgumentError("start_time_ms + days must end before year 10000");
+  if (c.start_time_ms + static_cast<int64_t>(c.days) * kDayMs + c.max_disorder_ms > kMaxTimeMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("start_time_ms + days must end by ", kMaxTimeMs,
+                     " (2100-01-01Z), the end of the parser's plausible range"));
   }
   if (c.price_interval_ms < 1000 || c.price_interval_ms > kDayMs) {
     return OutOfRange("price_interval_ms", "in [1000, 86400000]",
@@ -83,9 +89,10 @@ absl::Status ValidateConfig(const SimConfig& c) {
   }
   const int64_t ticks = static_cast<int64_t>(c.days) * kDayMs / c.price_interval_ms + 1;
   if (ticks * (c.tokens + 1) > kMaxPricePoints) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "(tokens + 1) * price ticks must be at most ", kMaxPricePoints, " (the price paths are held in memory), got ",
-        ticks * (c.tokens + 1), "; use fewer tokens or days, or a longer price_interval_ms"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("(tokens + 1) * price ticks must be at most ", kMaxPricePoints,
+                     " (the price paths are held in memory), got ", ticks * (c.tokens + 1),
+                     "; use fewer tokens or days, or a longer price_interval_ms"));
   }
   if (!IsValidSymbol(c.benchmark)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -120,11 +127,11 @@ absl::Status ValidateConfig(const SimConfig& c) {
   }
   if (c.informed_lookahead_ms < c.price_interval_ms ||
       c.informed_lookahead_ms > static_cast<int64_t>(c.days) * kDayMs) {
-    return OutOfRange("informed_lookahead_ms",
-                      absl::StrCat("in [price_interval_ms, days * 86400000] = [",
-                                   c.price_interval_ms, ", ", static_cast<int64_t>(c.days) * kDayMs,
-                                   "]"),
-                      absl::StrCat(c.informed_lookahead_ms));
+    return OutOfRange(
+        "informed_lookahead_ms",
+        absl::StrCat("in [price_interval_ms, days * 86400000] = [", c.price_interval_ms, ", ",
+                     static_cast<int64_t>(c.days) * kDayMs, "]"),
+        absl::StrCat(c.informed_lookahead_ms));
   }
   if (!(c.activity > 0.0 && c.activity <= 100.0)) {
     return OutOfRange("activity", "in (0, 100]", absl::StrCat(c.activity));

@@ -55,9 +55,9 @@ Scaled ToScaled(double value, int significant) {
   // value in [2^be, 2^(be+1)): callers pass normal numbers, so the exponent field gives be exactly.
   const int binary_exponent =
       static_cast<int>((std::bit_cast<uint64_t>(value) >> 52) & 0x7FF) - 1023;
-  // First guess of floor(log10(value)); off by at most one, corrected by the mantissa range below.
-  int decimal_exponent =
-      static_cast<int>(std::floor(static_cast<double>(binary_exponent) * 0.30102999566398120));
+  // First guess of floor(log10(value)) = floor(be * log10(2)) with log10(2) ~ 1233 / 4096 (an
+  // arithmetic shift floors); off by at most one, corrected by the mantissa range below.
+  int decimal_exponent = (binary_exponent * 1233) >> 12;
   const int64_t lower = kPow10Int[static_cast<size_t>(significant - 1)];
   const int64_t upper = kPow10Int[static_cast<size_t>(significant)];
   Scaled s{0, 0};

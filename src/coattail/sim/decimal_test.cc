@@ -33,7 +33,7 @@ TEST(DecimalTest, HandPickedValues) {
   EXPECT_EQ(Text(9.99999999999, 4), "10");
   EXPECT_EQ(Text(0.000123456789, 3), "0.000123");
   EXPECT_EQ(Text(1.0, 1), "1");
-  EXPECT_EQ(Text(99.95, 3), "100");        // 99.95 is stored just above .95: rounds up
+  EXPECT_EQ(Text(99.95, 3), "100");  // 99.95 is stored just above .95: rounds up
   EXPECT_EQ(Text(617.25, 10), "617.25");
   EXPECT_EQ(Text(1e20, 5), "100000000000000000000");
   EXPECT_EQ(Text(1.5e-20, 3), "0.000000000000000000015");

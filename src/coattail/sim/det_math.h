@@ -2,9 +2,10 @@
 //
 // The C library's exp and log are not required to round identically everywhere, and one ulp of
 // difference in a price is enough to change the simulator's formatted output. These versions use
-// only IEEE-754 basic operations (which are correctly rounded everywhere), frexp/ldexp (exact) and
-// floor, so the same input gives the same bits on every conforming platform. The library is built
-// with -ffp-contract=off so the compiler cannot fuse the multiply-adds differently per target.
+// only IEEE-754 basic operations (which are correctly rounded everywhere) and exact bit
+// manipulation, so the same input gives the same bits on every conforming platform. The library is
+// built with -ffp-contract=off so the compiler cannot fuse the multiply-adds differently per
+// target.
 #ifndef COATTAIL_SIM_DET_MATH_H_
 #define COATTAIL_SIM_DET_MATH_H_
 

@@ -23,7 +23,7 @@ TEST(DetMathTest, ExactPoints) {
   EXPECT_EQ(DetLog(1.0), 0.0);
   EXPECT_EQ(DetExp(0.0), 1.0);
   EXPECT_LE(UlpDistance(DetExp(1.0), 2.718281828459045), 1);  // e rounded to double
-  EXPECT_EQ(DetLog(2.0), 0.6931471805599453);  // ln 2 rounded to double
+  EXPECT_EQ(DetLog(2.0), 0.6931471805599453);                 // ln 2 rounded to double
   EXPECT_NEAR(DetLog(10.0), 2.302585092994046, 4e-16);
 }
 

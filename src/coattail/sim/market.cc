@@ -22,8 +22,8 @@ struct TokenState {
   double drift_step;  // (mu - sigma^2 / 2) * dt
   double vol_step;    // sigma * sqrt(dt)
   double jump_sd;
-  double idio;            // I_T(t)
-  double next_jump_ms;    // relative to the start
+  double idio;          // I_T(t)
+  double next_jump_ms;  // relative to the start
   double mean_jump_gap_ms;
 };
 

@@ -5,8 +5,8 @@
 // Token T: log P_T(t) = log P_T(0) + beta_T * (log B(t) - log B(0)) + I_T(t), where the
 // idiosyncratic part I_T is a Brownian motion with drift (annual drift ~N(0, 0.3), volatility
 // 60-150%) plus Poisson jumps (one per two days on average, log size ~N(0, s_T), s_T in 6-10%).
-// beta_T is uniform on [0.5, 2], rounded to 4 significant digits so the truth file states it exactly.
-// Prices are stored rounded to the 10 significant digits they are printed with.
+// beta_T is uniform on [0.5, 2], rounded to 4 significant digits so the truth file states it
+// exactly. Prices are stored rounded to the 10 significant digits they are printed with.
 #ifndef COATTAIL_SIM_MARKET_H_
 #define COATTAIL_SIM_MARKET_H_
 

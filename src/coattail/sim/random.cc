@@ -84,8 +84,6 @@ double Rng::Normal() {
 
 double Rng::Exponential() { return -DetLog(1.0 - Uniform()); }
 
-double Rng::LogUniform(double lo, double hi) {
-  return lo * DetExp(Uniform() * DetLog(hi / lo));
-}
+double Rng::LogUniform(double lo, double hi) { return lo * DetExp(Uniform() * DetLog(hi / lo)); }
 
 }  // namespace coattail::sim

@@ -39,7 +39,8 @@ class Rng {
   int64_t IntBetween(int64_t lo, int64_t hi);
   // True with probability p.
   bool Bernoulli(double p);
-  // Standard normal (Marsaglia polar method; the second value of each pair is kept for the next call).
+  // Standard normal (Marsaglia polar method; the second value of each pair is kept for the next
+  // call).
   double Normal();
   // Exponential with mean 1.
   double Exponential();

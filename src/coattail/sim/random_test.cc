@@ -67,7 +67,7 @@ TEST(RandomTest, UniformRangeAndMoments) {
     sum_sq += u * u;
   }
   const double mean = sum / kN;
-  EXPECT_NEAR(mean, 0.5, 0.003);                       // sd of the mean ~0.00065
+  EXPECT_NEAR(mean, 0.5, 0.003);  // sd of the mean ~0.00065
   EXPECT_NEAR(sum_sq / kN - mean * mean, 1.0 / 12.0, 0.002);
 }
 
@@ -102,9 +102,9 @@ TEST(RandomTest, NormalMoments) {
     sum4 += z * z * z * z;
     if (std::fabs(z) > 1.959964) ++beyond_2sd;
   }
-  EXPECT_NEAR(sum / kN, 0.0, 0.008);   // sd of the mean 0.0016
-  EXPECT_NEAR(sum2 / kN, 1.0, 0.01);   // sd ~0.0022
-  EXPECT_NEAR(sum4 / kN, 3.0, 0.08);   // kurtosis of a normal; sd ~0.017
+  EXPECT_NEAR(sum / kN, 0.0, 0.008);  // sd of the mean 0.0016
+  EXPECT_NEAR(sum2 / kN, 1.0, 0.01);  // sd ~0.0022
+  EXPECT_NEAR(sum4 / kN, 3.0, 0.08);  // kurtosis of a normal; sd ~0.017
   EXPECT_NEAR(static_cast<double>(beyond_2sd) / kN, 0.05, 0.002);
 }
 

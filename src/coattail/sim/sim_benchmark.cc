@@ -1,4 +1,5 @@
-// Simulator throughput: lines generated per second into an in-memory sink and into /dev/null.
+// Simulator throughput: lines generated per second into an in-memory sink and into /dev/null
+// (through the buffered file writer).
 #include <cstdint>
 #include <string_view>
 
@@ -9,11 +10,12 @@
 namespace coattail::sim {
 namespace {
 
-// Touches every byte so the formatting cannot be optimised away, like a consumer would.
-class ChecksumSink : public LineSink {
+// A consumer that looks at each line (so the formatting cannot be optimised away) but costs next to
+// nothing itself, so the numbers measure the simulator.
+class CountingSink : public LineSink {
  public:
   absl::Status Consume(std::string_view line) override {
-    for (char c : line) sum_ = sum_ * 31 + static_cast<unsigned char>(c);
+    sum_ += static_cast<unsigned char>(line[line.size() / 2]);
     bytes_ += static_cast<int64_t>(line.size()) + 1;
     return absl::OkStatus();
   }
@@ -37,7 +39,7 @@ void BM_GenerateToSink(benchmark::State& state) {
   int64_t lines = 0;
   int64_t bytes = 0;
   for (auto _ : state) {
-    ChecksumSink sink;
+    CountingSink sink;
     absl::StatusOr<SimTruth> truth = Generate(c, sink);
     if (!truth.ok()) {
       state.SkipWithError(std::string(truth.status().message()).c_str());

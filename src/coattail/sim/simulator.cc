@@ -112,9 +112,7 @@ class LineBuilder {
   void AppendHex(const std::array<uint64_t, 4>& words) {
     for (uint64_t w : words) end_ = WriteHex64(end_, w);
   }
-  std::string_view view() const {
-    return {buf_.data(), static_cast<size_t>(end_ - buf_.data())};
-  }
+  std::string_view view() const { return {buf_.data(), static_cast<size_t>(end_ - buf_.data())}; }
 
  private:
   std::array<char, kLineBufferSize> buf_{};
@@ -123,7 +121,7 @@ class LineBuilder {
 
 void RandomAddress(Rng& rng, std::array<char, 42>& out) {
   char hex[48];
-  for (int i = 0; i < 3; ++i) WriteHex64(hex + 16 * i, rng.Next());
+  for (size_t i = 0; i < 3; ++i) WriteHex64(hex + 16 * i, rng.Next());
   out[0] = '0';
   out[1] = 'x';
   std::memcpy(out.data() + 2, hex, 40);
@@ -143,7 +141,8 @@ class Simulation {
         sink_(sink),
         span_ms_(market_.last_tick_time() - config.start_time_ms),
         faults_(Rng::ForStream(config.seed, kStreamFaults, 0)) {
-    trade_prefix_ = absl::StrCat(R"({"type":"trade","chain":")", config.chain, R"(","block_number":)");
+    trade_prefix_ =
+        absl::StrCat(R"({"type":"trade","chain":")", config.chain, R"(","block_number":)");
     for (int a = 0; a < market_.num_assets(); ++a) {
       price_prefixes_.push_back(
           absl::StrCat(R"({"type":"price","token":")", market_.symbol(a), R"(","time":)"));
@@ -168,10 +167,9 @@ class Simulation {
   // ---- Set-up -----------------------------------------------------------------------------------
 
   void SetUpWallets() {
-    const std::array<int, kNumClasses> counts = {config_.informed,    config_.noise,
-                                                 config_.active_noise, config_.lucky_noise,
-                                                 config_.bots,         config_.exchanges,
-                                                 config_.wash};
+    const std::array<int, kNumClasses> counts = {
+        config_.informed, config_.noise,     config_.active_noise, config_.lucky_noise,
+        config_.bots,     config_.exchanges, config_.wash};
     truth_.benchmark = config_.benchmark;
     for (int a = 1; a < market_.num_assets(); ++a) {
       truth_.tokens.push_back(market_.symbol(a));
@@ -238,7 +236,8 @@ class Simulation {
     }
     if (w.cls == WalletClass::kBot || w.cls == WalletClass::kWash) {
       w.num_favourites = static_cast<int>(rng.IntBetween(1, 3));
-      for (int i = 0; i < w.num_favourites; ++i) w.favourites[static_cast<size_t>(i)] = RandomToken(rng);
+      for (int i = 0; i < w.num_favourites; ++i)
+        w.favourites[static_cast<size_t>(i)] = RandomToken(rng);
     }
     w.mean_gap_ms = static_cast<double>(kDayMs) / (per_day * config_.activity);
     w.next_ms = 0.0;
@@ -255,7 +254,8 @@ class Simulation {
       const uint64_t who = rng.Next();
       const double lead_ms = rng.Uniform(2.0 * kMinuteMs, 30.0 * kMinuteMs);
       if (!tipped || config_.informed == 0) continue;
-      const double at = static_cast<double>(market_.tick_time(jump.tick) - config_.start_time_ms) - lead_ms;
+      const double at =
+          static_cast<double>(market_.tick_time(jump.tick) - config_.start_time_ms) - lead_ms;
       if (at < 0.0) continue;
       Wallet& w = wallets_[who % static_cast<uint64_t>(config_.informed)];
       w.tips.push_back(Tip{BlockTime(static_cast<int64_t>(at)), jump.asset});
@@ -397,7 +397,8 @@ class Simulation {
           // agree, and trade that way.
           for (int attempt = 0; attempt < 16; ++attempt) {
             const double raw = market_.RawMove(asset, now, config_.informed_lookahead_ms);
-            const double idio = market_.IdiosyncraticMove(asset, now, config_.informed_lookahead_ms);
+            const double idio =
+                market_.IdiosyncraticMove(asset, now, config_.informed_lookahead_ms);
             buy = idio >= 0.0;
             if ((raw > 0.0 && idio > 0.0) || (raw < 0.0 && idio < 0.0)) break;
             asset = RandomToken(rng);
@@ -472,7 +473,8 @@ class Simulation {
     char time_text[24];
     const std::string_view time_view(
         time_text,
-        static_cast<size_t>(std::to_chars(time_text, time_text + sizeof(time_text), market_.tick_time(k)).ptr -
+        static_cast<size_t>(
+            std::to_chars(time_text, time_text + sizeof(time_text), market_.tick_time(k)).ptr -
             time_text));
     const double* prices = market_.tick_prices(k);
     for (int a = 0; a < market_.num_assets(); ++a) {
@@ -540,8 +542,11 @@ class Simulation {
         FormatTrade(item.trade, false);
         Emit(line_.view());
         ++truth_.counts.trades;
-        MaybeCopy(item, duplicate_targets_, duplicate_pos_, ItemKind::kDuplicate);
-        MaybeCopy(item, retraction_targets_, retraction_pos_, ItemKind::kRetraction);
+        // Never both copies of one trade: whether a duplicate after a retraction revives the trade
+        // would be a question about the engine, not something the truth could state.
+        if (!MaybeCopy(item, duplicate_targets_, duplicate_pos_, ItemKind::kDuplicate)) {
+          MaybeCopy(item, retraction_targets_, retraction_pos_, ItemKind::kRetraction);
+        }
         return;
       case ItemKind::kDuplicate:
         FormatTrade(item.trade, false);
@@ -562,18 +567,23 @@ class Simulation {
   }
 
   // Re-emits `item`'s trade later (within the disorder bound and a minute) if a target is due.
-  void MaybeCopy(const Item& item, const std::vector<int64_t>& targets, size_t& pos, ItemKind kind) {
-    if (pos >= targets.size() || item.trade.block_time_ms < targets[pos]) return;
+  // Returns whether it did.
+  bool MaybeCopy(const Item& item, const std::vector<int64_t>& targets, size_t& pos,
+                 ItemKind kind) {
+    if (pos >= targets.size() || item.trade.block_time_ms < targets[pos]) return false;
     ++pos;
-    const int64_t room = std::min(
-        kMaxCopyDelayMs, item.trade.block_time_ms + config_.max_disorder_ms - item.key);
-    const int64_t delay = room > 0 ? static_cast<int64_t>(faults_.Below(static_cast<uint64_t>(room) + 1)) : 0;
+    const int64_t room =
+        std::min(kMaxCopyDelayMs, item.trade.block_time_ms + config_.max_disorder_ms - item.key);
+    const int64_t delay =
+        room > 0 ? static_cast<int64_t>(faults_.Below(static_cast<uint64_t>(room) + 1)) : 0;
     Item copy = MakeItem(kind, item.key + delay);
     copy.trade = item.trade;
     queue_.push(copy);
+    return true;
   }
 
-  // Kinds, in rotation: truncated JSON, NaN amount, negative amount, bad wallet address, unknown side.
+  // Kinds, in rotation: truncated JSON, NaN amount, negative amount, bad wallet address, unknown
+  // side.
   void EmitMalformed(const Item& item) {
     const int64_t ordinal = item.trade.log_index;
     const int64_t elapsed = item.key - config_.start_time_ms;
@@ -647,7 +657,8 @@ class Simulation {
   absl::Status status_;
 };
 
-// ---- Files ----------------------------------------------------------------------------------------
+// ---- Files
+// ----------------------------------------------------------------------------------------
 
 absl::Status IoError(absl::string_view what, const std::string& path, int err) {
   std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(err));
@@ -754,9 +765,8 @@ std::string TruthJson(const SimConfig& config, const SimTruth& truth) {
   AppendConfigJson(config, out);
   absl::StrAppend(&out, ",\n\"benchmark\":\"", truth.benchmark, "\"");
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"informed", &truth.informed}, {"noise", &truth.noise},
-      {"lucky", &truth.lucky},       {"active", &truth.active},
-      {"bots", &truth.bots},         {"exchanges", &truth.exchanges},
+      {"informed", &truth.informed}, {"noise", &truth.noise}, {"lucky", &truth.lucky},
+      {"active", &truth.active},     {"bots", &truth.bots},   {"exchanges", &truth.exchanges},
       {"wash", &truth.wash}};
   for (const auto& [name, list] : lists) {
     absl::StrAppend(&out, ",\n\"", name, "\":");

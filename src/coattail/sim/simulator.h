@@ -7,9 +7,11 @@
 //              $50k-$2M; they also buy minutes before half of the big (> +1 sd) positive jumps.
 //   noise      random token and side, $20k-$1M, 2-6 trades/day.
 //   active     like noise, 60-120 trades/day.
-//   lucky      like noise but 15-40 trades in total (not scaled by activity), of which a run of 8-15
+//   lucky      like noise but 15-40 trades in total (not scaled by activity), of which a run of
+//   8-15
 //              consecutive ones is right about both the raw and the idiosyncratic direction.
-//   bots       $500-$5k buy + sell of the same amount of a token in the same block (same tx half the
+//   bots       $500-$5k buy + sell of the same amount of a token in the same block (same tx half
+//   the
 //              time), 150-300 round trips/day.
 //   exchanges  $1M-$20M, random token and side, 100-200 trades/day.
 //   wash       buy, then sell the same amount (within 0.45%) 2-10 minutes later in another block,
@@ -43,8 +45,8 @@ struct SimStats {
   int64_t retractions = 0;  // injected "removed":true copies of earlier trade lines
 };
 
-// What the simulation knows and the engine has to find out. Address lists are in wallet order; every
-// address is "0x" + 40 lower-case hex digits and belongs to exactly one list.
+// What the simulation knows and the engine has to find out. Address lists are in wallet order;
+// every address is "0x" + 40 lower-case hex digits and belongs to exactly one list.
 struct SimTruth {
   std::string benchmark;
   std::vector<std::string> tokens;  // TKN01, TKN02, ...

@@ -1,7 +1,7 @@
 // Identifiers of the simulator's independent random streams (Rng::ForStream's `stream`).
 //
-// One stream per purpose, and per member where there are many, so changing one knob (e.g. the number
-// of noise wallets) leaves everything that does not depend on it byte-identical.
+// One stream per purpose, and per member where there are many, so changing one knob (e.g. the
+// number of noise wallets) leaves everything that does not depend on it byte-identical.
 #ifndef COATTAIL_SIM_STREAMS_H_
 #define COATTAIL_SIM_STREAMS_H_
 
@@ -13,7 +13,7 @@ inline constexpr uint64_t kStreamTokenParams = 1;    // index: token (1-based)
 inline constexpr uint64_t kStreamTokenPath = 2;      // index: token (1-based)
 inline constexpr uint64_t kStreamBenchmarkPath = 3;  // index: 0
 inline constexpr uint64_t kStreamTips = 4;           // informed wallets' pre-jump buys
-inline constexpr uint64_t kStreamFaults = 5;         // injected malformed lines, duplicates, retractions
+inline constexpr uint64_t kStreamFaults = 5;  // injected malformed lines, duplicates, retractions
 
 // Wallet streams: kStreamWalletBase + 4 * class + purpose; index: wallet number within its class.
 inline constexpr uint64_t kStreamWalletBase = 16;

@@ -123,7 +123,7 @@ RC_GTEST_PROP(BetaEstimatorProperty, IsAWeightedAverageOfOlsAndOne, ()) {
     RC_ASSERT(ols.Add(x, y).ok());
   }
   RC_PRE(estimator.sxx() > 0.0);
-  const double n = static_cast<double>(pairs.size());
+  const auto n = static_cast<double>(pairs.size());
   const double k = BetaEstimator::kDefaultPriorStrength;
   const double expected = (n * ols.beta() + k) / (n + k);
   RC_ASSERT(std::fabs(estimator.beta() - expected) <= 1e-12 * (1.0 + std::fabs(expected)));

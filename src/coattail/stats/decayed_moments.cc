@@ -50,7 +50,9 @@ QuotRem FloorDivMod(int64_t value, int64_t divisor) {
   return result;
 }
 
-int ClampExponent(int64_t e) { return static_cast<int>(std::clamp(e, -kMaxExponent, kMaxExponent)); }
+int ClampExponent(int64_t e) {
+  return static_cast<int>(std::clamp(e, -kMaxExponent, kMaxExponent));
+}
 
 }  // namespace
 
@@ -100,7 +102,8 @@ void DecayedMoments::Rebase(int64_t half_lives, int64_t t_ms) {
 
 absl::StatusOr<int64_t> DecayedMoments::Add(double x, int64_t t_ms) {
   if (!std::isfinite(x)) return absl::InvalidArgumentError("DecayedMoments::Add: x is not finite");
-  if (!InputTimeOk(t_ms)) return absl::InvalidArgumentError("DecayedMoments::Add: time out of range");
+  if (!InputTimeOk(t_ms))
+    return absl::InvalidArgumentError("DecayedMoments::Add: time out of range");
   // Built on a copy and committed at the end, so a failed Add leaves the state untouched.
   DecayedMoments next = *this;
   const int64_t t = has_time_ ? std::max(t_ms, last_ms_) : t_ms;
@@ -188,7 +191,7 @@ double DecayedMoments::hit_rate() const {
 
 double DecayedMoments::effective_n() const {
   if (count_ == 0) return 0.0;
-  const double n = static_cast<double>(count_);
+  const auto n = static_cast<double>(count_);
   if (!decays()) return n;
   // Only reachable through catastrophic rounding in Remove; claim the least evidence.
   if (!(weight_sq_sum_ > 0.0)) return 1.0;
@@ -245,15 +248,15 @@ absl::StatusOr<DecayedMoments> DecayedMoments::ReadFrom(std::string_view& in) {
   m.has_time_ = has_time == 1;
   const auto time_ok = [](int64_t t) { return t >= -kMaxAbsTimeMs && t <= kStateTimeLimit; };
   const auto sum_ok = [](double v) { return v >= 0.0 && std::isfinite(v); };
-  const bool valid =
-      has_time <= 1 && m.half_life_ms_ >= 0 && m.half_life_ms_ <= kMaxAbsTimeMs &&
-      time_ok(m.anchor_ms_) && time_ok(m.last_ms_) && time_ok(m.forget_before_ms_) &&
-      m.anchor_ms_ <= m.last_ms_ && m.forget_before_ms_ <= m.last_ms_ && m.count_ >= 0 &&
-      (m.has_time_ || m.count_ == 0) && sum_ok(m.weight_sum_) && sum_ok(m.weight_sq_sum_) &&
-      sum_ok(m.m2_) && sum_ok(m.hit_sum_) && std::isfinite(m.mean_) &&
-      (m.count_ > 0 ? m.weight_sum_ > 0.0
-                    : m.weight_sum_ == 0.0 && m.weight_sq_sum_ == 0.0 && m.mean_ == 0.0 &&
-                          m.m2_ == 0.0 && m.hit_sum_ == 0.0);
+  const bool valid = has_time <= 1 && m.half_life_ms_ >= 0 && m.half_life_ms_ <= kMaxAbsTimeMs &&
+                     time_ok(m.anchor_ms_) && time_ok(m.last_ms_) && time_ok(m.forget_before_ms_) &&
+                     m.anchor_ms_ <= m.last_ms_ && m.forget_before_ms_ <= m.last_ms_ &&
+                     m.count_ >= 0 && (m.has_time_ || m.count_ == 0) && sum_ok(m.weight_sum_) &&
+                     sum_ok(m.weight_sq_sum_) && sum_ok(m.m2_) && sum_ok(m.hit_sum_) &&
+                     std::isfinite(m.mean_) &&
+                     (m.count_ > 0 ? m.weight_sum_ > 0.0
+                                   : m.weight_sum_ == 0.0 && m.weight_sq_sum_ == 0.0 &&
+                                         m.mean_ == 0.0 && m.m2_ == 0.0 && m.hit_sum_ == 0.0);
   if (!valid) return absl::DataLossError("DecayedMoments: record holds an impossible state");
   in = cursor;
   return m;

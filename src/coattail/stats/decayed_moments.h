@@ -4,18 +4,19 @@
 //
 // Weights. An observation added at time t_i weighs w_i(T) = 2^{-(T - t_i)/H} at the current time T
 // (the time of the latest Add), H = half-life. With H <= 0, NaN or infinite there is no decay and
-// every weight is 1, so count, mean and variance are exactly the plain count, sample mean and
-// sample variance (to rounding; Welford's update is within ~1e-15 of the two-pass formulas).
+// every weight is 1, so count, mean and variance are the plain count, sample mean and sample
+// variance (count exactly; mean and variance to rounding, property-tested against the two-pass
+// formulas at 1e-12 relative).
 //
 // Representation. The state does not multiply every sum by a decay factor on each Add. It stores
-// sums in the frame of an anchor time A: u_i = 2^{(t_i - A)/H}, so w_i(T) = u_i 2^{-(T - A)/H}. Mean,
-// variance, effective n and hit rate are ratios in which the common factor cancels; only weight()
-// applies it. u_i is computed as ldexp(exp2(r/H), q) with t_i - A = q H + r, 0 <= r < H (integers),
-// so when A moves forward by a whole number of half-lives (a "rebase", done once new weights
-// would exceed 2^64) every stored sum is scaled by an exact power of two and Remove recomputes
-// bit-for-bit the u_i that Add used. Mean and M2 = sum u_i (x_i - mean)^2 are updated with West's
-// (1979, CACM 22:532-535) weighted form of Welford's algorithm; Remove runs the same update
-// backwards.
+// sums in the frame of an anchor time A: u_i = 2^{(t_i - A)/H}, so w_i(T) = u_i 2^{-(T - A)/H}.
+// Mean, variance, effective n and hit rate are ratios in which the common factor cancels; only
+// weight() applies it. u_i is computed as ldexp(exp2(r/H), q) with t_i - A = q H + r, 0 <= r < H
+// (integers), so when A moves forward by a whole number of half-lives (a "rebase", done once new
+// weights would exceed 2^64) every stored sum is scaled by an exact power of two and Remove
+// recomputes bit-for-bit the u_i that Add used. Mean and M2 = sum u_i (x_i - mean)^2 are updated
+// with West's (1979, CACM 22:532-535) weighted form of Welford's algorithm; Remove runs the same
+// update backwards.
 //
 // Determinism: results depend only on the sequence of calls and their arguments (no clock).
 //
@@ -57,8 +58,8 @@ class DecayedMoments {
   // Undoes an earlier Add(x, ...) that returned t_added_ms, without moving the clock: subtracts the
   // observation with its current weight 2^{-(last - t_added)/H}. Exact to rounding in the sums (the
   // weight is bit-identical to the one added); the remaining mean and M2 carry an absolute error of
-  // order 1e-16 times the magnitude before the removal. Errors: InvalidArgument when x is not finite
-  // or t_added_ms is out of range or later than last_time_ms() (it cannot have been added);
+  // order 1e-16 times the magnitude before the removal. Errors: InvalidArgument when x is not
+  // finite or t_added_ms is out of range or later than last_time_ms() (it cannot have been added);
   // FailedPrecondition when nothing is held or the weight to remove exceeds what is held (state
   // unchanged in both cases). See "Forgetting" above for the no-op case.
   absl::Status Remove(double x, int64_t t_added_ms);

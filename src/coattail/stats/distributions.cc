@@ -1,6 +1,6 @@
 #include "coattail/stats/distributions.h"
 
-#include <math.h>  // lgamma_r (POSIX/glibc): the re-entrant lgamma
+#include <math.h>  // NOLINT(modernize-deprecated-headers): lgamma_r is POSIX, not in <cmath>
 
 #include <algorithm>
 #include <cmath>
@@ -61,8 +61,9 @@ double BetaContinuedFraction(double a, double b, double x, double y) {
   const auto one_plus_odd = [&](double m) {
     const double c = a + m;
     const double p = a + 2.0 * m;
-    const double numerator = 2.0 * m + 1.0 >= b ? c * (2.0 * m + 1.0 - b) + m * (m + 1.0) + c * (c + b) * y
-                                                : p * (p + 1.0) - c * (c + b) * x;
+    const double numerator = 2.0 * m + 1.0 >= b
+                                 ? c * (2.0 * m + 1.0 - b) + m * (m + 1.0) + c * (c + b) * y
+                                 : p * (p + 1.0) - c * (c + b) * x;
     return numerator / (p * (p + 1.0));
   };
   const auto even = [&](double m) {
@@ -76,7 +77,7 @@ double BetaContinuedFraction(double a, double b, double x, double y) {
   double c = f;
   double d = 0.0;
   for (int step = 1; step <= kMaxIterations; ++step) {
-    const double m = static_cast<double>(step);
+    const auto m = static_cast<double>(step);
     const double d_even = even(m);
     const double alpha = -odd(m - 1.0) * d_even;
     const double beta = d_even + one_plus_odd(m);
@@ -123,7 +124,8 @@ double LogBeta(double a, double b) {
   if (big < kStirlingThreshold) return LogGamma(a) + LogGamma(b) - LogGamma(a + b);
   // ln Gamma(A) - ln Gamma(A + s)
   //   = (A - 1/2) ln(A / (A + s)) - s ln(A + s) + s + mu(A) - mu(A + s),
-  // from Stirling's formula applied to both terms; every term is O(s ln A), so nothing large cancels.
+  // from Stirling's formula applied to both terms. For a small s (Student's b = 1/2) every term
+  // is O(s ln A), so nothing large cancels.
   const double sum = big + small;
   const double diff = (big - 0.5) * std::log1p(-small / sum) - small * std::log(sum) + small +
                       (StirlingRemainder(big) - StirlingRemainder(sum));

@@ -105,7 +105,8 @@ TEST(StudentTTest, ReferenceValuesDf10) {
 }
 
 TEST(StudentTTest, ClosedFormsForSmallIntegerDf) {
-  // df = 1 (Cauchy): P(T > t) = 1/2 - atan(t)/pi; t = 2: 0.5 - 1.10714871779409/pi = 0.147583617650433.
+  // df = 1 (Cauchy): P(T > t) = 1/2 - atan(t)/pi; t = 2: 0.5 - 1.10714871779409/pi =
+  // 0.147583617650433.
   ExpectRelNear(StudentTSf(2.0, 1.0), 0.5 - std::atan(2.0) / std::numbers::pi, 1e-14);
   ExpectRelNear(StudentTSf(2.0, 1.0), 0.14758361765043327, 1e-14);
   // df = 2: P(T > t) = 1/2 - t / (2 sqrt(2 + t^2)); t = 1: 0.5 - 1/(2 sqrt 3) = 0.211324865405187.
@@ -144,7 +145,8 @@ TEST(StudentTTest, FarTail) {
 TEST(StudentTTest, LargeDfApproachesNormal) {
   // mpmath: P(T_1e6 > 2) = 0.022750266925659604, P(T_1e9 > 2) = 0.022750132083156624, against
   // 1 - Phi(2) = 0.022750131948179207: the difference shrinks like 1/df. The textbook continued
-  // fraction gets the 1e9 case wrong in the 8th digit (see BetaContinuedFraction); this pins the fix.
+  // fraction gets the 1e9 case wrong in the 8th digit (see BetaContinuedFraction); this pins the
+  // fix.
   ExpectRelNear(StudentTSf(2.0, 1e6), 0.022750266925659604, 1e-13);
   ExpectRelNear(StudentTSf(2.0, 1e9), 0.022750132083156624, 1e-13);
   EXPECT_NEAR(StudentTSf(2.0, 1e9), NormalSf(2.0), 2e-10);

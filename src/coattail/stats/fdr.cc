@@ -19,13 +19,14 @@ std::vector<double> BenjaminiHochbergQValues(std::span<const double> p) {
   }
   // Pairs compare by p, then by index: a total order, so the result does not depend on the sort.
   std::sort(sorted.begin(), sorted.end());
-  const double m = static_cast<double>(sorted.size());
+  const auto m = static_cast<double>(sorted.size());
   // Step-up: walk from the largest p down, carrying the running minimum of m p_(j) / j (capped at 1
   // by starting the minimum there).
   double running_min = 1.0;
   for (size_t j = sorted.size(); j >= 1; --j) {
     const auto& [pj, index] = sorted[j - 1];
-    running_min = std::min(running_min, m * pj / static_cast<double>(j));
+    // p (m / j) rather than (m p) / j: m / j >= 1 survives rounding, so q >= p holds exactly.
+    running_min = std::min(running_min, pj * (m / static_cast<double>(j)));
     q[index] = running_min;
   }
   return q;

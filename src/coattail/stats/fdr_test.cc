@@ -63,11 +63,10 @@ TEST(BenjaminiHochbergTest, ClampsOutOfRangeAndHandlesSingletons) {
 // p = u^3 with u on a grid in [0, 1]: piles p-values up near 0 so that rejections happen, and
 // repeats values often enough to exercise ties.
 rc::Gen<std::vector<double>> PValues() {
-  return rc::gen::container<std::vector<double>>(
-      rc::gen::map(rc::gen::inRange(0, 1001), [](int k) {
-        const double u = static_cast<double>(k) / 1000.0;
-        return u * u * u;
-      }));
+  return rc::gen::container<std::vector<double>>(rc::gen::map(rc::gen::inRange(0, 1001), [](int k) {
+    const double u = static_cast<double>(k) / 1000.0;
+    return u * u * u;
+  }));
 }
 
 RC_GTEST_PROP(BenjaminiHochbergProperty, MatchesTheDefinition, ()) {
@@ -75,13 +74,13 @@ RC_GTEST_PROP(BenjaminiHochbergProperty, MatchesTheDefinition, ()) {
   // of p <= p_j (ties share the largest rank, which gives the same minimum).
   const std::vector<double> p = *PValues();
   const std::vector<double> q = BenjaminiHochbergQValues(p);
-  const double m = static_cast<double>(p.size());
+  const auto m = static_cast<double>(p.size());
   for (size_t i = 0; i < p.size(); ++i) {
     double expected = 1.0;
     for (size_t j = 0; j < p.size(); ++j) {
       if (p[j] < p[i]) continue;
       const auto rank = std::count_if(p.begin(), p.end(), [&](double v) { return v <= p[j]; });
-      expected = std::min(expected, m * p[j] / static_cast<double>(rank));
+      expected = std::min(expected, p[j] * (m / static_cast<double>(rank)));
     }
     RC_ASSERT(std::fabs(q[i] - expected) <= 1e-15);
   }
@@ -106,7 +105,7 @@ RC_GTEST_PROP(BenjaminiHochbergProperty, RejectionSetIsTheStepUpProcedure, ()) {
   const double alpha = 0.05;
   std::vector<double> sorted = p;
   std::sort(sorted.begin(), sorted.end());
-  const double m = static_cast<double>(p.size());
+  const auto m = static_cast<double>(p.size());
   double cutoff = -1.0;
   bool on_boundary = false;
   for (size_t j = 1; j <= sorted.size(); ++j) {

@@ -46,10 +46,9 @@ std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets
     score.effective_n = wallet.effective_n;
     if (UsableStdError(wallet)) score.t_stat = wallet.mean / wallet.std_error;
     if (wallet.weight > 0.0) score.hit_rate = std::min(1.0, wallet.hit_weight / wallet.weight);
-    score.hit_rate_lower =
-        WilsonScoreInterval(score.hit_rate * wallet.effective_n, wallet.effective_n,
-                            options.wilson_z)
-            .lower;
+    score.hit_rate_lower = WilsonScoreInterval(score.hit_rate * wallet.effective_n,
+                                               wallet.effective_n, options.wilson_z)
+                               .lower;
     score.eligible = IsEligible(wallet, options);
     if (score.eligible) {
       score.p_value = StudentTSf(score.t_stat, wallet.effective_n - 1.0);

@@ -1,9 +1,10 @@
 // The per-wallet alpha score: the one function the engine calls once per scoring pass.
 //
 // For every wallet it takes the decayed moments of the wallet's market-adjusted forward returns and
-// returns the raw t-statistic, a one-sided Student-t p-value for "alpha > 0", the Benjamini-Hochberg
-// q-value across all eligible wallets, the empirical-Bayes alpha shrunk towards zero, the hit rate
-// with its Wilson lower bound, and the smart-money verdict. docs/SCORING.md has every formula.
+// returns the raw t-statistic, a one-sided Student-t p-value for "alpha > 0", the
+// Benjamini-Hochberg q-value across all eligible wallets, the empirical-Bayes alpha shrunk towards
+// zero, the hit rate with its Wilson lower bound, and the smart-money verdict. docs/SCORING.md has
+// every formula.
 #ifndef COATTAIL_STATS_SCORE_H_
 #define COATTAIL_STATS_SCORE_H_
 
@@ -50,7 +51,8 @@ WalletMomentsView MomentsView(const DecayedMoments& moments);
 bool IsEligible(const WalletMomentsView& wallet, const ScoreOptions& options);
 
 // Scores every wallet; results are in input order. Deterministic, O(n log n) (the BH sort).
-//  * t = mean / std_error; p = StudentTSf(t, effective_n - 1) for eligible wallets (H0: alpha <= 0).
+//  * t = mean / std_error; p = StudentTSf(t, effective_n - 1) for eligible wallets (H0: alpha <=
+//  0).
 //  * q = BH over the eligible wallets only; ineligible wallets get p = q = 1.
 //  * The zero-centred prior is estimated from the eligible wallets; every wallet (ineligible too)
 //    is shrunk with it. A wallet without a usable standard error (not finite and > 0) carries no

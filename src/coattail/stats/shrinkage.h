@@ -7,11 +7,11 @@
 // under the model, so
 //   tau^2 = max(0, (1/k) sum_i (m_i^2 - s_i^2)).
 //
-// Why centre at 0 and not at the cross-sectional mean: zero alpha is the null the market tells us to
-// expect (Barras, Scaillet & Wermers 2010, JF 65:179-216, find ~75% of funds have zero alpha), and
-// the cross-section of wallets is dominated in number by bots, exchanges and MEV searchers whose
-// average would move the centre; shrinking towards that average would credit every wallet with the
-// crowd's drift (or debit it) instead of asking whether it beats zero.
+// Why centre at 0 and not at the cross-sectional mean: zero alpha is the null the market tells us
+// to expect (Barras, Scaillet & Wermers 2010, JF 65:179-216, find ~75% of funds have zero alpha),
+// and the cross-section of wallets is dominated in number by bots, exchanges and MEV searchers
+// whose average would move the centre; shrinking towards that average would credit every wallet
+// with the crowd's drift (or debit it) instead of asking whether it beats zero.
 #ifndef COATTAIL_STATS_SHRINKAGE_H_
 #define COATTAIL_STATS_SHRINKAGE_H_
 
@@ -42,7 +42,8 @@ class ZeroCentredPriorEstimator {
 };
 
 // tau^2 from per-unit means and squared standard errors (same length). InvalidArgument when the
-// lengths differ, a mean is not finite, or an se2 is negative, NaN or infinite. k = 0 gives tau2 = 0.
+// lengths differ, a mean is not finite, or an se2 is negative, NaN or infinite. k = 0 gives tau2 =
+// 0.
 absl::StatusOr<Prior> EstimateZeroCentredPrior(std::span<const double> means,
                                                std::span<const double> se2);
 

@@ -57,8 +57,7 @@ TEST(ShrinkageTest, NoUnitsGivesAZeroPrior) {
 TEST(ShrinkageTest, RejectsInvalidInput) {
   const std::vector<double> one = {0.1};
   const std::vector<double> two = {0.1, 0.2};
-  EXPECT_EQ(EstimateZeroCentredPrior(one, two).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(EstimateZeroCentredPrior(one, two).status().code(), absl::StatusCode::kInvalidArgument);
   for (const double bad_se2 : {-0.01, kNaN, kInf}) {
     const std::vector<double> se2 = {bad_se2};
     EXPECT_EQ(EstimateZeroCentredPrior(one, se2).status().code(),
@@ -98,9 +97,8 @@ TEST(ShrinkageTest, CompensatedSumKeepsSmallTerms) {
 }
 
 rc::Gen<double> UniformIn(double lo, double hi) {
-  return rc::gen::map(rc::gen::inRange(0, 1'000'001), [lo, hi](int k) {
-    return lo + (hi - lo) * static_cast<double>(k) / 1e6;
-  });
+  return rc::gen::map(rc::gen::inRange(0, 1'000'001),
+                      [lo, hi](int k) { return lo + (hi - lo) * static_cast<double>(k) / 1e6; });
 }
 
 RC_GTEST_PROP(ShrinkageProperty, ShrinksTowardsZeroMonotonically, ()) {

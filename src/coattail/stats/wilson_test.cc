@@ -47,16 +47,16 @@ TEST(WilsonTest, ExtremesAreExact) {
 }
 
 TEST(WilsonTest, NonIntegerCounts) {
-  // 7.5 of 12.25 (decayed counts): mpmath at 30 digits gives [0.345878715651298, 0.825017901217130].
+  // 7.5 of 12.25 (decayed counts): mpmath at 30 digits gives [0.345878715651298,
+  // 0.825017901217130].
   const WilsonInterval ci = WilsonScoreInterval(7.5, 12.25, 1.96);
   EXPECT_NEAR(ci.lower, 0.34587871565129835, 1e-15);
   EXPECT_NEAR(ci.upper, 0.8250179012171299, 1e-15);
 }
 
 TEST(WilsonTest, DegenerateInputs) {
-  for (const WilsonInterval ci :
-       {WilsonScoreInterval(0.0, 0.0), WilsonScoreInterval(1.0, -2.0),
-        WilsonScoreInterval(kNaN, 5.0), WilsonScoreInterval(1.0, kNaN)}) {
+  for (const WilsonInterval ci : {WilsonScoreInterval(0.0, 0.0), WilsonScoreInterval(1.0, -2.0),
+                                  WilsonScoreInterval(kNaN, 5.0), WilsonScoreInterval(1.0, kNaN)}) {
     EXPECT_EQ(ci.lower, 0.0);
     EXPECT_EQ(ci.upper, 1.0);
   }

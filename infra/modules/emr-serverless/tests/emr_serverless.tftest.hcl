@@ -89,6 +89,20 @@ run "driver_and_executors_fit_the_cap" {
     error_message = "1 driver + 3 executors of 1 vCPU / 2 GB fill the 4 vCPU / 8 GB cap."
   }
 
+  assert {
+    condition = output.worker_sizes == {
+      driver_cores                = 1
+      driver_memory_mb            = 1536
+      driver_memory_overhead_mb   = 384
+      executor_cores              = 1
+      executor_memory_mb          = 1536
+      executor_memory_overhead_mb = 384
+      max_executors               = 3
+      worker_disk_gb              = 20
+    }
+    error_message = "worker_sizes must export the same sizes as numbers."
+  }
+
   # Whole application at full scale stays inside the cap, overhead included.
   assert {
     condition = (
@@ -113,6 +127,7 @@ run "driver_and_executors_fit_the_cap" {
         "--conf spark.executor.memoryOverhead=384m",
         "--conf spark.emr-serverless.executor.disk=20G",
         "--conf spark.dynamicAllocation.maxExecutors=3",
+        "--conf spark.sql.session.timeZone=UTC",
       ] : strcontains(output.spark_submit_parameters, s)
     ])
     error_message = "spark_submit_parameters must carry the sizes."
