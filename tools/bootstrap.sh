@@ -248,32 +248,61 @@ setup_go() {
 }
 
 #######################################
-# go install MODULE@VERSION and move the binary into ${BIN_DIR}/NAME.
+# Downloads MODULE@VERSION from the Go proxy (checked against sum.golang.org)
+# and prints the directory holding its source.
 # Arguments:
-#   name, package@version, ldflags (may be empty)
+#   module@version, log file
 #######################################
-go_install() {
-  local -r name="$1" pkg="$2" ldflags="$3"
-  local -r stamp="${BIN_DIR}/.${name}.stamp"
-  local -r want="${pkg} ${ldflags}"
-  if [[ -x "${BIN_DIR}/${name}" ]] && stamp_ok "${stamp}" "${want}"; then
-    STEP_RESULT="already present (${pkg})"
+go_download() {
+  local -r modver="$1" log_file="$2"
+  local dir
+  dir="$("${GO}" mod download -json "${modver}" 2>>"${log_file}" \
+    | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')" || true
+  [[ -n "${dir}" && -d "${dir}" ]] || {
+    tail -n 20 "${log_file}" >&2
+    die "could not download ${modver} from the Go module proxy"
+  }
+  echo "${dir}"
+}
+
+#######################################
+# Builds a main package of a module inside a writable copy of the module, so
+# its own go.mod/go.sum (and replace directives) apply. Unlike
+# `go install module@version` this needs no @v/list lookup, which the proxy
+# refuses for some modules (403). Uses a stamp for "already present".
+# Arguments:
+#   binary name, module, version, package dir in module ("." for root),
+#   extra -ldflags (may be empty), destination dir
+#######################################
+go_build_tool() {
+  local -r name="$1" module="$2" version="$3" pkg_dir="$4" ldflags="$5" dest="$6"
+  local -r stamp="${dest}/.${name}.stamp"
+  local -r want="${module}@${version} ${pkg_dir} ${ldflags}"
+  if [[ -x "${dest}/${name}" ]] && stamp_ok "${stamp}" "${want}"; then
+    STEP_RESULT="already present (${module}@${version})"
     return
   fi
   setup_go
-  local -r tmp_bin="${BUILD_DIR}/gobin-${name}"
-  rm -rf "${tmp_bin}"
-  mkdir -p "${tmp_bin}"
-  log "go install ${pkg} (log: ${LOG_DIR}/${name}.log)"
-  if ! GOBIN="${tmp_bin}" "${GO}" install -ldflags "-s -w ${ldflags}" "${pkg}" \
-    >"${LOG_DIR}/${name}.log" 2>&1; then
-    tail -n 30 "${LOG_DIR}/${name}.log" >&2
-    die "go install ${pkg} failed"
+  local -r log_file="${LOG_DIR}/${name}.log"
+  : >"${log_file}"
+  log "building ${module}@${version} (log: ${log_file})"
+  local src
+  src="$(go_download "${module}@${version}" "${log_file}")"
+  local -r work="${BUILD_DIR}/${name}-${version}"
+  rm -rf "${work}"
+  mkdir -p "${BUILD_DIR}" "${dest}"
+  cp -R "${src}" "${work}"
+  chmod -R u+w "${work}"
+  if ! (cd "${work}" && "${GO}" build -trimpath -o "${dest}/${name}.tmp" \
+    -ldflags "-s -w ${ldflags}" "${pkg_dir}") >>"${log_file}" 2>&1; then
+    tail -n 30 "${log_file}" >&2
+    rm -f "${dest}/${name}.tmp"
+    die "building ${module}@${version} failed"
   fi
-  mv -f "${tmp_bin}/${name}" "${BIN_DIR}/${name}"
-  rm -rf "${tmp_bin}"
+  mv -f "${dest}/${name}.tmp" "${dest}/${name}"
+  rm -rf "${work}"
   write_stamp "${stamp}" "${want}"
-  STEP_RESULT="built (${pkg})"
+  STEP_RESULT="built (${module}@${version})"
 }
 
 #######################################
@@ -292,8 +321,8 @@ step_terraform() {
     fi
     log "${tf} is ${ver:-of unknown version}: building v${COATTAIL_TERRAFORM_BUILD_VERSION}"
   fi
-  go_install terraform \
-    "github.com/hashicorp/terraform@v${COATTAIL_TERRAFORM_BUILD_VERSION}" ""
+  go_build_tool terraform github.com/hashicorp/terraform \
+    "v${COATTAIL_TERRAFORM_BUILD_VERSION}" . "" "${BIN_DIR}"
 }
 
 #######################################
@@ -318,10 +347,7 @@ step_aws_provider() {
   local -r mod="${COATTAIL_AWS_PROVIDER_MODULE}@${COATTAIL_AWS_PROVIDER_PSEUDO}"
   log "go mod download ${mod} (log: ${log_file})"
   local src
-  src="$("${GO}" mod download -json "${mod}" 2>>"${log_file}" \
-    | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')" || true
-  [[ -n "${src}" && -d "${src}" ]] \
-    || die "could not download ${mod}; see ${log_file}"
+  src="$(go_download "${mod}" "${log_file}")"
   local -r upstream_ver="$(<"${src}/version/VERSION")"
   [[ "${upstream_ver}" == "${ver}" ]] \
     || die "${mod} has version/VERSION ${upstream_ver}, versions.env says ${ver}"
@@ -414,7 +440,8 @@ EOF
 }
 
 step_tflint() {
-  go_install tflint "github.com/terraform-linters/tflint@${COATTAIL_TFLINT_VERSION}" ""
+  go_build_tool tflint github.com/terraform-linters/tflint \
+    "${COATTAIL_TFLINT_VERSION}" . "" "${BIN_DIR}"
 }
 
 #######################################
@@ -422,37 +449,20 @@ step_tflint() {
 # in .tflint.hcl: plugin "aws" { enabled = true }).
 #######################################
 step_tflint_ruleset_aws() {
-  local -r pkg="github.com/terraform-linters/tflint-ruleset-aws@${COATTAIL_TFLINT_RULESET_AWS_VERSION}"
-  local -r stamp="${TFLINT_PLUGIN_DIR_PATH}/.tflint-ruleset-aws.stamp"
-  if [[ -x "${TFLINT_PLUGIN_DIR_PATH}/tflint-ruleset-aws" ]] && stamp_ok "${stamp}" "${pkg}"; then
-    STEP_RESULT="already present (${pkg})"
-    return
-  fi
-  setup_go
-  local -r tmp_bin="${BUILD_DIR}/gobin-tflint-ruleset-aws"
-  rm -rf "${tmp_bin}"
-  mkdir -p "${tmp_bin}" "${TFLINT_PLUGIN_DIR_PATH}"
-  log "go install ${pkg} (log: ${LOG_DIR}/tflint-ruleset-aws.log)"
-  if ! GOBIN="${tmp_bin}" "${GO}" install -ldflags "-s -w" "${pkg}" \
-    >"${LOG_DIR}/tflint-ruleset-aws.log" 2>&1; then
-    tail -n 30 "${LOG_DIR}/tflint-ruleset-aws.log" >&2
-    die "go install ${pkg} failed"
-  fi
-  mv -f "${tmp_bin}/tflint-ruleset-aws" "${TFLINT_PLUGIN_DIR_PATH}/tflint-ruleset-aws"
-  rm -rf "${tmp_bin}"
-  write_stamp "${stamp}" "${pkg}"
-  STEP_RESULT="built (${pkg})"
+  go_build_tool tflint-ruleset-aws github.com/terraform-linters/tflint-ruleset-aws \
+    "${COATTAIL_TFLINT_RULESET_AWS_VERSION}" . "" "${TFLINT_PLUGIN_DIR_PATH}"
 }
 
 step_trivy() {
-  go_install trivy "github.com/aquasecurity/trivy/cmd/trivy@${COATTAIL_TRIVY_VERSION}" \
-    "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${COATTAIL_TRIVY_VERSION#v}"
+  go_build_tool trivy github.com/aquasecurity/trivy "${COATTAIL_TRIVY_VERSION}" ./cmd/trivy \
+    "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${COATTAIL_TRIVY_VERSION#v}" \
+    "${BIN_DIR}"
   mkdir -p "${TRIVY_CACHE}"
 }
 
 step_terraform_docs() {
-  go_install terraform-docs \
-    "github.com/terraform-docs/terraform-docs@${COATTAIL_TERRAFORM_DOCS_VERSION}" ""
+  go_build_tool terraform-docs github.com/terraform-docs/terraform-docs \
+    "${COATTAIL_TERRAFORM_DOCS_VERSION}" . "" "${BIN_DIR}"
 }
 
 #######################################

@@ -261,14 +261,14 @@ void Engine::ReleaseReady(int64_t bound_ms, bool all) {
 void Engine::Finish() {
   ReleaseReady(0, true);
   const int64_t now = watermark_ms_ == INT64_MIN ? 0 : watermark_ms_;
-  TakeSnapshot(now);
+  TakeSnapshot(now, /*all_horizons=*/true);
   finished_ = true;
 }
 
 void Engine::Apply(const CompactEvent& e) {
   MaybeSnapshot(e.time_ms);
-  EvictEffects(e.time_ms);
   if (e.cls == EventClass::kTrade) {
+    EvictEffects(e.time_ms);
     if (e.removed) {
       ApplyRetraction(e);
     } else {
@@ -555,7 +555,8 @@ void Engine::MaybeSnapshot(int64_t now_ms) {
     return;
   }
   if (now_ms < next_snapshot_ms_) return;
-  TakeSnapshot(now_ms);
+  // Alerts only read the primary horizon; the others are scored once, at the end.
+  TakeSnapshot(now_ms, /*all_horizons=*/false);
   next_snapshot_ms_ = (now_ms / config_.score_interval_ms + 1) * config_.score_interval_ms;
 }
 
@@ -585,7 +586,7 @@ std::string Engine::TierOf(const Wallet& w) const {
   return "shrimp";
 }
 
-void Engine::TakeSnapshot(int64_t now_ms) {
+void Engine::TakeSnapshot(int64_t now_ms, bool all_horizons) {
   ++counters_.score_snapshots;
   snapshot_time_ms_ = now_ms;
   stats::ScoreOptions options;
@@ -599,6 +600,7 @@ void Engine::TakeSnapshot(int64_t now_ms) {
     w->wash_like = WashLike(*w);
   }
   for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+    if (!all_horizons && h != static_cast<size_t>(config_.primary_horizon)) continue;
     for (size_t i = 0; i < wallets_.size(); ++i) {
       views[i] = stats::MomentsView(wallets_[i]->moments[h]);
     }

@@ -179,7 +179,7 @@ class Engine {
   void ResolveDue(Token& token, int64_t before_ms);
   double BenchmarkAt(int64_t time_ms, size_t hint_slot);
   void MaybeSnapshot(int64_t now_ms);
-  void TakeSnapshot(int64_t now_ms);
+  void TakeSnapshot(int64_t now_ms, bool all_horizons);
   void MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect);
   void EvictEffects(int64_t now_ms);
   TradeEffect* EffectAt(uint64_t seq);

@@ -1,6 +1,7 @@
 // Simulator throughput: lines generated per second into an in-memory sink and into /dev/null
 // (through the buffered file writer).
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"

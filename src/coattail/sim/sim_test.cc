@@ -35,8 +35,7 @@ using ::testing::HasSubstr;
 constexpr int64_t kBlockMs = 12000;
 constexpr int64_t kFirstBlock = 19000000;
 
-// ---- A strict mini-validator of the event format (docs/EVENTS.md)
-// ----------------------------------
+// ---- A strict mini-validator of the event format (docs/EVENTS.md) -------------------------------
 
 struct Event {
   bool is_trade = false;
@@ -198,7 +197,7 @@ class RealParser {
   std::vector<char> buffer_;
 };
 
-// ---- Running the simulator ---------------------------------------------------------------------
+// ---- Running the simulator ----------------------------------------------------------------------
 
 class CollectingSink : public LineSink {
  public:
@@ -413,8 +412,7 @@ TEST(ValidateConfigTest, GenerateAndSimulateRefuseInvalidConfigs) {
             absl::StatusCode::kInvalidArgument);
 }
 
-// ---- Determinism
-// ---------------------------------------------------------------------------------
+// ---- Determinism --------------------------------------------------------------------------------
 
 TEST(SimulatorTest, SameSeedSameBytesDifferentSeedDifferentBytes) {
   const SimConfig c = SmallConfig();
@@ -519,8 +517,7 @@ TEST(SimulatorTest, ReportsIoAndSinkErrors) {
   EXPECT_EQ(sink.seen, 100);  // stops at the first failure
 }
 
-// ---- The stream
-// ------------------------------------------------------------------------------------
+// ---- The stream ---------------------------------------------------------------------------------
 
 TEST(SimulatorTest, EveryLineIsValidOrderedAndConsistent) {
   const SimConfig c = SmallConfig();
@@ -532,7 +529,7 @@ TEST(SimulatorTest, EveryLineIsValidOrderedAndConsistent) {
        {&t.informed, &t.noise, &t.lucky, &t.active, &t.bots, &t.exchanges, &t.wash}) {
     wallets.insert(list->begin(), list->end());
   }
-  const int64_t ticks = int64_t{2} * 86400000 / c.price_interval_ms + 1;
+  const int64_t ticks = int64_t{c.days} * 86400000 / c.price_interval_ms + 1;
   const int assets = c.tokens + 1;
   int64_t max_time = 0;
   int64_t late_trades = 0;
@@ -727,8 +724,7 @@ TEST(SimulatorTest, WashTradesAreMatchedRoundTripsInDifferentBlocks) {
   EXPECT_GT(round_trips, 3 * 2 * 15);
 }
 
-// ---- Truth
-// -----------------------------------------------------------------------------------------
+// ---- Truth --------------------------------------------------------------------------------------
 
 TEST(SimulatorTest, TruthListsAreDisjointAndSizedPerConfig) {
   const SimConfig c = SmallConfig();
@@ -802,7 +798,7 @@ TEST(SimulatorTest, TruthJsonMatchesTheTruth) {
   EXPECT_EQ(j["retraction_lines"].get<std::vector<int64_t>>(), run.truth.retraction_lines);
 }
 
-// ---- Injected faults ---------------------------------------------------------------------------
+// ---- Injected faults ----------------------------------------------------------------------------
 
 TEST(SimulatorTest, InjectedFaultsAreCountedAndListed) {
   SimConfig c = SmallConfig();
@@ -896,8 +892,7 @@ TEST(SimulatorTest, InjectedFaultsAreCountedAndListed) {
   EXPECT_EQ(nan_lines, 5);
 }
 
-// ---- Ground truth that matters: skill
-// ------------------------------------------------------------
+// ---- Ground truth that matters: skill -----------------------------------------------------------
 
 TEST(SimulatorTest, InformedWalletsBeatNoiseOnTheIdiosyncraticDirection) {
   const SimConfig c = SkillConfig();
@@ -993,8 +988,7 @@ TEST(SimulatorTest, InformedWalletsBuyBeforeBigJumps) {
   EXPECT_GE(buys, 3 * sells + 5) << buys << " buys, " << sells << " sells";
 }
 
-// ---- Scale
-// -----------------------------------------------------------------------------------------
+// ---- Scale --------------------------------------------------------------------------------------
 
 TEST(SimulatorTest, DefaultConfigSizeAndEveryLineAccepted) {
   // Counts the lines and has the engine's parser accept every trade line and every 50th price line

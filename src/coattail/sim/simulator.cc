@@ -657,8 +657,7 @@ class Simulation {
   absl::Status status_;
 };
 
-// ---- Files
-// ----------------------------------------------------------------------------------------
+// ---- Files --------------------------------------------------------------------------------------
 
 absl::Status IoError(absl::string_view what, const std::string& path, int err) {
   std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(err));

@@ -1,0 +1,303 @@
+// End-to-end against moto's server mode (the local AWS emulator on this platform), started by the
+// test on 127.0.0.1 and stopped at the end. Skipped when moto is not installed. moto does not
+// verify signatures, so this checks the protocol layer (request shapes, response parsing,
+// pagination, 100-continue with a real HTTP server); sigv4_golden_test.cc checks the signing.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fcntl.h>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "coattail/aws/dynamodb.h"
+#include "coattail/aws/kinesis.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace coattail::aws {
+namespace {
+
+using ::testing::HasSubstr;
+
+int FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) return -1;
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool Accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// `python3 -m moto.server` in its own process group, so the whole tree stops with it.
+class MotoServer {
+ public:
+  static std::unique_ptr<MotoServer> Start(std::string* why_not) {
+    const int port = FreeLoopbackPort();
+    if (port <= 0) {
+      *why_not = "no free port";
+      return nullptr;
+    }
+    const std::string port_text = std::to_string(port);
+    const std::string log = ::testing::TempDir() + "/moto_server_" + port_text + ".log";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    std::vector<std::string> args = {"python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
+                                     port_text};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, "python3", &actions, &attributes, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) {
+      *why_not = "cannot run python3";
+      return nullptr;
+    }
+    auto server = std::unique_ptr<MotoServer>(new MotoServer(pid, port));
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        server->pid_ = 0;
+        *why_not = "moto.server exited (is moto installed?), see " + log;
+        return nullptr;
+      }
+      if (Accepts(port)) return server;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    *why_not = "moto.server did not start listening within 30 s";
+    return nullptr;
+  }
+
+  ~MotoServer() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGTERM);
+    for (int i = 0; i < 50; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+
+  int port() const { return port_; }
+
+ private:
+  MotoServer(pid_t pid, int port) : pid_(pid), port_(port) {}
+  pid_t pid_;
+  int port_;
+};
+
+class MotoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = MotoServer::Start(&why_not_).release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (server_ == nullptr) GTEST_SKIP() << why_not_;
+  }
+
+  Env MotoEnv() const {
+    return Env::FromMap({{"AWS_ACCESS_KEY_ID", "testing"},
+                         {"AWS_SECRET_ACCESS_KEY", "testing"},
+                         {"AWS_REGION", "us-east-1"},
+                         {"AWS_ENDPOINT_URL", absl::StrCat("http://127.0.0.1:", server_->port())}});
+  }
+
+  ClientOptions Options() const {
+    ClientOptions options;
+    options.proxy = "";
+    options.request_timeout = absl::Seconds(20);
+    return options;
+  }
+
+  static MotoServer* server_;
+  static std::string why_not_;
+};
+
+MotoServer* MotoTest::server_ = nullptr;
+std::string MotoTest::why_not_;
+
+TEST_F(MotoTest, KinesisRoundTrip) {
+  absl::StatusOr<KinesisClient> kinesis = KinesisClient::FromEnv(MotoEnv(), Options());
+  ASSERT_TRUE(kinesis.ok()) << kinesis.status();
+  ASSERT_TRUE(kinesis->client()
+                  .Call("Kinesis_20131202.CreateStream", R"({"StreamName":"trades","ShardCount":2})")
+                  .ok());
+  absl::StatusOr<std::vector<Shard>> shards = kinesis->ListShards("trades");
+  ASSERT_TRUE(shards.ok()) << shards.status();
+  ASSERT_EQ(shards->size(), 2u);
+
+  // 1,200 records: three PutRecords calls of at most 500.
+  PutRecordsBatcher batcher(&*kinesis, "trades");
+  std::set<std::string> sent;
+  for (int i = 0; i < 1200; ++i) {
+    std::string data = absl::StrCat(R"({"type":"trade","n":)", i, "}");
+    ASSERT_TRUE(batcher.Add(data, absl::StrCat("0xwallet", i % 37)).ok());
+    sent.insert(std::move(data));
+  }
+  // Three records of 400 KB: a 1.6 MB request body, over curl's 1 MiB Expect: 100-continue
+  // threshold, through a real HTTP server.
+  for (int i = 0; i < 3; ++i) {
+    std::string data(400 * 1024, static_cast<char>('a' + i));
+    ASSERT_TRUE(batcher.Add(data, "big").ok());
+    sent.insert(std::move(data));
+  }
+  const absl::Time flush_start = absl::Now();
+  ASSERT_TRUE(batcher.Flush().ok());
+  EXPECT_LT(absl::Now() - flush_start, absl::Seconds(10));
+  EXPECT_EQ(batcher.stats().records_sent, 1203);
+  EXPECT_EQ(batcher.stats().calls, 4);
+
+  std::set<std::string> received;
+  std::string first_sequence;
+  std::string first_shard;
+  for (const Shard& shard : *shards) {
+    absl::StatusOr<std::string> iterator =
+        kinesis->GetShardIterator("trades", shard.shard_id, ShardIteratorStart::TrimHorizon());
+    ASSERT_TRUE(iterator.ok()) << iterator.status();
+    std::optional<std::string> next = *iterator;
+    for (int page = 0; page < 100 && next.has_value(); ++page) {
+      absl::StatusOr<GetRecordsResult> result = kinesis->GetRecords(*next, 500);
+      ASSERT_TRUE(result.ok()) << result.status();
+      if (result->records.empty()) break;
+      for (KinesisRecord& record : result->records) {
+        if (first_sequence.empty()) {
+          first_sequence = record.sequence_number;
+          first_shard = shard.shard_id;
+        }
+        EXPECT_GT(record.approximate_arrival_ms, 1600000000000);
+        received.insert(std::move(record.data));
+      }
+      next = result->next_shard_iterator;
+    }
+  }
+  EXPECT_EQ(received.size(), sent.size());
+  EXPECT_TRUE(received == sent);
+
+  absl::StatusOr<std::string> after = kinesis->GetShardIterator(
+      "trades", first_shard, ShardIteratorStart::AfterSequenceNumber(first_sequence));
+  ASSERT_TRUE(after.ok()) << after.status();
+  absl::StatusOr<GetRecordsResult> rest = kinesis->GetRecords(*after, 1);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->records.size(), 1u);
+  EXPECT_NE(rest->records[0].sequence_number, first_sequence);
+
+  absl::StatusOr<std::vector<Shard>> missing = kinesis->ListShards("no-such-stream");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(AwsErrorType(missing.status()), "ResourceNotFoundException");
+}
+
+TEST_F(MotoTest, DynamoDbRoundTrip) {
+  absl::StatusOr<DynamoDbClient> dynamodb = DynamoDbClient::FromEnv(MotoEnv(), Options());
+  ASSERT_TRUE(dynamodb.ok()) << dynamodb.status();
+  absl::StatusOr<std::string> created = dynamodb->client().Call(
+      "DynamoDB_20120810.CreateTable",
+      R"({"TableName":"alerts","BillingMode":"PAY_PER_REQUEST",
+          "AttributeDefinitions":[{"AttributeName":"wallet","AttributeType":"S"},
+                                  {"AttributeName":"ts","AttributeType":"N"}],
+          "KeySchema":[{"AttributeName":"wallet","KeyType":"HASH"},
+                       {"AttributeName":"ts","KeyType":"RANGE"}]})");
+  ASSERT_TRUE(created.ok()) << created.status();
+  absl::StatusOr<TableDescription> table = dynamodb->DescribeTable("alerts");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->table_status, "ACTIVE");
+  ASSERT_EQ(table->key_schema.size(), 2u);
+  EXPECT_EQ(table->key_schema[0].attribute_name, "wallet");
+
+  std::vector<Item> items;
+  for (int i = 0; i < 60; ++i) {
+    items.push_back({{"wallet", AttributeValue::S(i < 30 ? "0xaa" : "0xbb")},
+                     {"ts", AttributeValue::N(int64_t{1767225600000} + i)},
+                     {"usd", AttributeValue::N(617.25 + i)},
+                     {"note", AttributeValue::S("caf\xc3\xa9 \"quoted\"\n\t\x01")},
+                     {"raw", AttributeValue::B(std::string("\x00\xff", 2))},
+                     {"tags", AttributeValue::SS({"whale", "eth"})}});
+  }
+  ASSERT_TRUE(dynamodb->BatchPutAll("alerts", items).ok());
+
+  absl::StatusOr<std::optional<Item>> got = dynamodb->GetItem(
+      "alerts", {{"wallet", AttributeValue::S("0xaa")},
+                 {"ts", AttributeValue::N(int64_t{1767225600007})}},
+      /*consistent_read=*/true);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((**got).at("usd").AsDouble(), 624.25);
+  EXPECT_EQ((**got).at("note").text(), "caf\xc3\xa9 \"quoted\"\n\t\x01");
+  EXPECT_EQ((**got).at("raw").text(), std::string("\x00\xff", 2));
+  absl::StatusOr<std::optional<Item>> none = dynamodb->GetItem(
+      "alerts", {{"wallet", AttributeValue::S("0xcc")}, {"ts", AttributeValue::N(int64_t{1})}});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->has_value());
+
+  QueryRequest query;
+  query.table = "alerts";
+  query.key_condition_expression = "wallet = :w AND #ts >= :t";
+  query.expression_attribute_names = {{"#ts", "ts"}};
+  query.expression_attribute_values = {{":w", AttributeValue::S("0xaa")},
+                                       {":t", AttributeValue::N(int64_t{1767225600000})}};
+  query.limit = 7;
+  std::vector<int64_t> seen;
+  for (int page = 0; page < 20; ++page) {
+    absl::StatusOr<QueryResult> result = dynamodb->Query(query);
+    ASSERT_TRUE(result.ok()) << result.status();
+    for (const Item& item : result->items) seen.push_back(*item.at("ts").AsInt64());
+    if (!result->last_evaluated_key.has_value()) break;
+    query.exclusive_start_key = result->last_evaluated_key;
+  }
+  ASSERT_EQ(seen.size(), 30u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.front(), 1767225600000);
+
+  absl::StatusOr<TableDescription> missing = dynamodb->DescribeTable("nope");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(AwsErrorType(missing.status()), "ResourceNotFoundException");
+  absl::StatusOr<std::vector<Item>> bad = dynamodb->BatchWriteItem(
+      "alerts", std::vector<Item>{{{"wallet", AttributeValue::S("0xaa")}}});  // no range key
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("ValidationException"));
+}
+
+}  // namespace
+}  // namespace coattail::aws
