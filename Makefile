@@ -8,7 +8,8 @@ FUZZ_SECONDS ?= 600
 COATTAIL_CACHE ?= $(HOME)/.cache/coattail
 export COATTAIL_CACHE
 
-.PHONY: help deps tools build build-asan demo test test-unit infra-check bench fuzz format lint clean
+.PHONY: help deps tools build build-asan demo test test-unit test-bench-tooling infra-check bench fuzz \
+        format lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +37,10 @@ test-unit: build-asan ## Unit, property and end-to-end tests under ASan + UBSan
 infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terraform-docs
 	@tests/infra/infra_check.sh
 
-test: test-unit infra-check ## Everything CI runs
+test-bench-tooling: ## The benchmark's DuckDB reference and comparison tooling (pytest)
+	@tests/bench/run_bench.sh --selftest
+
+test: test-unit test-bench-tooling infra-check ## Everything CI runs
 
 bench: build ## Engine vs DuckDB on >= 10M events (one core)
 	@tests/bench/run_bench.sh
@@ -51,9 +55,11 @@ fuzz: deps ## libFuzzer on the event parser for FUZZ_SECONDS (default 600)
 format: ## clang-format every C++ file in place
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
-lint: build ## clang-tidy (bugprone, performance, modernize) on the sources
+lint: build ## clang-tidy on the sources; ruff, mypy and shellcheck on the tooling
 	@git ls-files 'src/*.cc' 'apps/*.cc' | grep -v '_test.cc$$' | \
 	  xargs clang-tidy -p build/release --quiet
+	@tests/bench/run_bench.sh --lint
+	@git ls-files '*.sh' .ci/run | xargs shellcheck
 
 clean: ## Remove build outputs
 	@rm -rf build out

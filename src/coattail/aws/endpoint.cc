@@ -101,7 +101,13 @@ absl::StatusOr<std::string> NormalizeEndpointUrl(std::string_view url) {
   }
   const std::string scheme = absl::AsciiStrToLower(UrlPart(parsed.get(), CURLUPART_SCHEME).value_or(""));
   if (scheme != "http" && scheme != "https") return fail("only http and https are supported");
-  if (UrlPart(parsed.get(), CURLUPART_HOST).value_or("").empty()) return fail("no host");
+  const std::string host = UrlPart(parsed.get(), CURLUPART_HOST).value_or("");
+  if (host.empty()) return fail("no host");
+  // Host names are case-insensitive; one spelling keeps the signed Host header predictable.
+  const std::string lower_host = absl::AsciiStrToLower(host);
+  if (curl_url_set(parsed.get(), CURLUPART_HOST, lower_host.c_str(), 0) != CURLUE_OK) {
+    return fail("invalid host");
+  }
   if (UrlPart(parsed.get(), CURLUPART_USER).has_value()) return fail("credentials in the URL");
   if (UrlPart(parsed.get(), CURLUPART_QUERY).has_value()) return fail("a query string");
   if (UrlPart(parsed.get(), CURLUPART_FRAGMENT).has_value()) return fail("a fragment");

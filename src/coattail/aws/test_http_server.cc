@@ -135,9 +135,12 @@ void TestHttpServer::Run() {
       absl::MutexLock lock(&mutex_);
       connection = ++connections_;
     }
-    Serve(fd, connection);
-    ::close(fd);
+    connection_threads_.emplace_back([this, fd, connection] {
+      Serve(fd, connection);
+      ::close(fd);
+    });
   }
+  for (std::thread& t : connection_threads_) t.join();
 }
 
 void TestHttpServer::Serve(int fd, int connection) {
@@ -197,8 +200,10 @@ void TestHttpServer::Serve(int fd, int connection) {
     request.body = buffer.substr(0, content_length);
     buffer.erase(0, content_length);
 
-    const CannedResponse response = handler_(request);
+    CannedResponse response;
     {
+      absl::MutexLock handler_lock(&handler_mutex_);
+      response = handler_(request);
       absl::MutexLock lock(&mutex_);
       requests_.push_back(std::move(request));
     }

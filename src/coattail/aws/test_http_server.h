@@ -1,6 +1,7 @@
-// A minimal HTTP/1.1 server for tests: one thread on 127.0.0.1 and an ephemeral port, serving
-// one connection at a time with keep-alive, recording every request verbatim and answering from a
-// handler. Every wait is bounded, so a misbehaving client cannot hang a test.
+// A minimal HTTP/1.1 server for tests on 127.0.0.1 and an ephemeral port: an accept thread plus
+// one thread per connection (keep-alive), recording every request verbatim and answering from a
+// handler that is called under a lock, one request at a time. Every wait is bounded, so a
+// misbehaving client cannot hang a test.
 #ifndef COATTAIL_AWS_TEST_HTTP_SERVER_H_
 #define COATTAIL_AWS_TEST_HTTP_SERVER_H_
 
@@ -80,9 +81,11 @@ class TestHttpServer {
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> send_continue_{true};
+  absl::Mutex handler_mutex_;  // serializes handler_ calls
   mutable absl::Mutex mutex_;
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mutex_);
   int connections_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::vector<std::thread> connection_threads_;  // only touched by thread_
   std::thread thread_;
 };
 

@@ -83,8 +83,7 @@ struct EngineFlags {
         ->default_val(c.q_threshold);
     app->add_option("--alert-min-usd", c.alert_min_usd, "Smallest trade that raises an alert")
         ->default_val(c.alert_min_usd);
-    app->add_option("--alert-rate-limit", c.alert_rate_limit,
-                    "Alerts per wallet per hour at most")
+    app->add_option("--alert-rate-limit", c.alert_rate_limit, "Alerts per wallet per hour at most")
         ->default_val(c.alert_rate_limit);
   }
 
@@ -114,8 +113,7 @@ void AddSimOptions(CLI::App* app, sim::SimConfig& c) {
   app->add_option("--tokens", c.tokens, "Tokens besides the benchmark")->default_val(c.tokens);
   app->add_option("--price-interval-ms", c.price_interval_ms, "Price tick interval")
       ->default_val(c.price_interval_ms);
-  app->add_option("--informed", c.informed, "Informed whales (real edge)")
-      ->default_val(c.informed);
+  app->add_option("--informed", c.informed, "Informed whales (real edge)")->default_val(c.informed);
   app->add_option("--informed-accuracy", c.informed_accuracy,
                   "Probability an informed trade has the right direction")
       ->default_val(c.informed_accuracy);
@@ -236,12 +234,12 @@ int RunWallet(const std::string& db, const std::string& address, const std::stri
     return kExitOk;
   }
   const engine::WalletScoreRow& first = rows->front();
-  std::printf("wallet   %s\ntier     %s\ntrades   %lld\nvolume   %s\nrealized %s\nunrealized %s\n"
-              "flags    %s\n\n",
-              first.wallet.c_str(), first.tier.c_str(),
-              static_cast<long long>(first.trade_count), Usd(first.volume_usd).c_str(),
-              Usd(first.realized_pnl_usd).c_str(), Usd(first.unrealized_pnl_usd).c_str(),
-              Flags(first).c_str());
+  std::printf(
+      "wallet   %s\ntier     %s\ntrades   %lld\nvolume   %s\nrealized %s\nunrealized %s\n"
+      "flags    %s\n\n",
+      first.wallet.c_str(), first.tier.c_str(), static_cast<long long>(first.trade_count),
+      Usd(first.volume_usd).c_str(), Usd(first.realized_pnl_usd).c_str(),
+      Usd(first.unrealized_pnl_usd).c_str(), Flags(first).c_str());
   std::printf("%-10s %10s %10s %7s %9s %9s %7s %14s\n", "horizon", "mean", "score", "t", "p", "q",
               "n", "hit (lower)");
   for (const engine::WalletScoreRow& r : *rows) {
@@ -316,9 +314,10 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   std::printf("   lines read %lld = accepted %lld + duplicates %lld + rejected %lld\n",
               static_cast<long long>(c.lines_read), static_cast<long long>(c.accepted),
               static_cast<long long>(c.duplicates), static_cast<long long>(c.rejected));
-  std::printf("   %lld forward-return evaluations resolved, %zu wallets, %.2f s (%.0f events/s)\n\n",
-              static_cast<long long>(c.evaluations_resolved), run->wallets, run->seconds,
-              static_cast<double>(c.lines_read) / std::max(run->seconds, 1e-9));
+  std::printf(
+      "   %lld forward-return evaluations resolved, %zu wallets, %.2f s (%.0f events/s)\n\n",
+      static_cast<long long>(c.evaluations_resolved), run->wallets, run->seconds,
+      static_cast<double>(c.lines_read) / std::max(run->seconds, 1e-9));
 
   absl::StatusOr<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(db, true);
   if (!s.ok()) return Fail(s.status());
@@ -333,9 +332,8 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   absl::StatusOr<std::vector<store::StoredAlert>> alerts = (*s)->Alerts(std::nullopt, 5);
   if (!alert_count.ok()) return Fail(alert_count.status());
   if (!alerts.ok()) return Fail(alerts.status());
-  std::printf("\n4. Alerts: %lld (rate-limited %lld) -> %s\n",
-              static_cast<long long>(*alert_count), static_cast<long long>(c.alerts_rate_limited),
-              options.alerts_path.c_str());
+  std::printf("\n4. Alerts: %lld (rate-limited %lld) -> %s\n", static_cast<long long>(*alert_count),
+              static_cast<long long>(c.alerts_rate_limited), options.alerts_path.c_str());
   for (const store::StoredAlert& a : *alerts) {
     std::printf("   %s  %s\n", a.alert.alert_id.substr(0, 12).c_str(), a.alert.reason.c_str());
     std::printf("      wallet %s token %s tx %s\n", a.alert.wallet.c_str(), a.alert.token.c_str(),
@@ -372,17 +370,19 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("\nDone in %.1f s. Explore: coattail top --db %s --limit 20 | coattail wallet --db %s "
-              "ADDRESS\n",
-              secs, db.c_str(), db.c_str());
+  std::printf(
+      "\nDone in %.1f s. Explore: coattail top --db %s --limit 20 | coattail wallet --db %s "
+      "ADDRESS\n",
+      secs, db.c_str(), db.c_str());
   return kExitOk;
 }
 
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"coattail: whale tracking and alpha scoring. Riding smart money so you don't have "
-               "to think."};
+  CLI::App app{
+      "coattail: whale tracking and alpha scoring. Riding smart money so you don't have "
+      "to think."};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every command");
 

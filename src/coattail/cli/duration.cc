@@ -13,8 +13,8 @@ absl::StatusOr<int64_t> ParseDurationMs(std::string_view text) {
     int64_t ms;
   };
   // "ms" must be tried before "m" and "s".
-  static constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000},
-                                    {"d", 86'400'000}};
+  static constexpr Unit kUnits[] = {
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
   int64_t multiplier = 1;
   std::string_view digits = text;
   for (const Unit& u : kUnits) {
@@ -26,11 +26,12 @@ absl::StatusOr<int64_t> ParseDurationMs(std::string_view text) {
   }
   int64_t value = 0;
   if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &value) || value < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid duration '", std::string(text), "' (use e.g. 500ms, 90s, 15m, 1h, 7d)"));
+    return absl::InvalidArgumentError(absl::StrCat("invalid duration '", std::string(text),
+                                                   "' (use e.g. 500ms, 90s, 15m, 1h, 7d)"));
   }
   if (value > std::numeric_limits<int64_t>::max() / multiplier) {
-    return absl::InvalidArgumentError(absl::StrCat("duration '", std::string(text), "' is too large"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("duration '", std::string(text), "' is too large"));
   }
   return value * multiplier;
 }

@@ -18,10 +18,8 @@ class BinaryWriter {
   explicit BinaryWriter(std::string& out) : out_(out) {}
 
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  void Put(const T& value) {
-    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
+  requires std::is_trivially_copyable_v<T>
+  void Put(const T& value) { out_.append(reinterpret_cast<const char*>(&value), sizeof(T)); }
   void PutString(std::string_view s) {
     Put<uint64_t>(s.size());
     out_.append(s);
@@ -36,7 +34,7 @@ class BinaryReader {
   explicit BinaryReader(std::string_view in) : in_(in) {}
 
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
+  requires std::is_trivially_copyable_v<T>
   bool Get(T& value) {
     if (in_.size() < sizeof(T)) return Fail();
     std::memcpy(&value, in_.data(), sizeof(T));

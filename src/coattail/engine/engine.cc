@@ -117,7 +117,7 @@ struct Engine::TradeEffect {
 };
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineConfig& config,
-                                                        AlertSink* alerts, RejectSink* rejects) {
+                                                       AlertSink* alerts, RejectSink* rejects) {
   if (absl::Status s = config.Validate(); !s.ok()) return s;
   return std::unique_ptr<Engine>(new Engine(config, alerts, rejects));
 }
@@ -136,7 +136,9 @@ void Engine::Reject(int64_t line, std::string_view reason, std::string_view raw)
 }
 
 TokenId Engine::InternToken(std::string_view symbol) {
-  if (auto it = token_ids_.find(absl::string_view(symbol.data(), symbol.size())); it != token_ids_.end()) return it->second;
+  if (auto it = token_ids_.find(absl::string_view(symbol.data(), symbol.size()));
+      it != token_ids_.end())
+    return it->second;
   const auto id = static_cast<TokenId>(tokens_.size());
   auto token = std::make_unique<Token>();
   token->symbol = std::string(symbol);
@@ -147,7 +149,9 @@ TokenId Engine::InternToken(std::string_view symbol) {
 }
 
 ChainId Engine::InternChain(std::string_view chain) {
-  if (auto it = chain_ids_.find(absl::string_view(chain.data(), chain.size())); it != chain_ids_.end()) return it->second;
+  if (auto it = chain_ids_.find(absl::string_view(chain.data(), chain.size()));
+      it != chain_ids_.end())
+    return it->second;
   const auto id = static_cast<ChainId>(chain_names_.size());
   chain_names_.emplace_back(chain);
   chain_ids_.emplace(std::string(chain), id);
@@ -159,8 +163,7 @@ WalletId Engine::InternWallet(const Address& address) {
   const auto id = static_cast<WalletId>(wallets_.size());
   auto wallet = std::make_unique<Wallet>();
   wallet->address = address;
-  wallet->moments.assign(config_.horizons_ms.size(),
-                         stats::DecayedMoments(config_.half_life_ms));
+  wallet->moments.assign(config_.horizons_ms.size(), stats::DecayedMoments(config_.half_life_ms));
   wallets_.push_back(std::move(wallet));
   wallet_ids_.emplace(address, id);
   return id;
@@ -334,8 +337,8 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     // The token's last price is the last at or before the due time: a later one would already have
     // resolved this evaluation. The benchmark may have moved on, so it is looked up.
     const double b1 = BenchmarkAt(pe.due_ms, next);
-    const double r = static_cast<double>(pe.side) *
-                     (std::log(token.last_price / pe.p0) - token.beta.beta() * std::log(b1 / pe.b0));
+    const double r = static_cast<double>(pe.side) * (std::log(token.last_price / pe.p0) -
+                                                     token.beta.beta() * std::log(b1 / pe.b0));
     // Add fails only on non-finite input; r is finite because every price is finite and > 0.
     wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms).status().IgnoreError();
     if (effect != nullptr) {
@@ -364,8 +367,7 @@ void Engine::ApplyPrice(const CompactEvent& e) {
     const double bench_now = bench_prices_.empty() ? kNaN : bench_prices_.back();
     if (token.has_price && !std::isnan(token.bench_at_last) && !std::isnan(bench_now)) {
       token.beta
-          .Add(std::log(bench_now / token.bench_at_last),
-               std::log(e.price_usd / token.last_price))
+          .Add(std::log(bench_now / token.bench_at_last), std::log(e.price_usd / token.last_price))
           .IgnoreError();
     }
     token.bench_at_last = bench_now;
@@ -459,8 +461,8 @@ void Engine::ApplyRetraction(const CompactEvent& e) {
     effect = EffectAt(it->second);
   }
   if (effect == nullptr) {
-    Reject(e.line,
-           "retraction of an unknown trade (never seen, or older than the dedup window)", raw);
+    Reject(e.line, "retraction of an unknown trade (never seen, or older than the dedup window)",
+           raw);
     return;
   }
   if (effect->retracted) {
@@ -764,7 +766,7 @@ void Engine::SaveState(std::string& out) const {
     w.Put(retracted);
   }
   std::vector<std::pair<uint64_t, std::string>> raws(retraction_raw_.begin(),
-                                                      retraction_raw_.end());
+                                                     retraction_raw_.end());
   std::sort(raws.begin(), raws.end());
   w.Put<uint64_t>(raws.size());
   for (const auto& [seq, raw] : raws) {

@@ -70,7 +70,7 @@ struct Counters {
   int64_t trades = 0;
   int64_t prices = 0;
   int64_t retractions = 0;
-  int64_t late = 0;  // part of rejected
+  int64_t late = 0;             // part of rejected
   int64_t unpriced_trades = 0;  // accepted trades with no price to evaluate them against
   int64_t evaluations_scheduled = 0;
   int64_t evaluations_resolved = 0;
@@ -142,8 +142,8 @@ class Engine {
   std::vector<WalletMomentsRow> MomentsRows() const;
 
   // Test hook: called for every resolved evaluation with (token, due time, resolving price time).
-  using ResolutionObserver = std::function<void(std::string_view token, int64_t due_ms,
-                                                int64_t resolved_at_ms)>;
+  using ResolutionObserver =
+      std::function<void(std::string_view token, int64_t due_ms, int64_t resolved_at_ms)>;
   void set_resolution_observer(ResolutionObserver observer) { observer_ = std::move(observer); }
 
   // Bit-exact checkpoint of the whole state, including buffered events and counters.
@@ -209,7 +209,8 @@ class Engine {
   // Reorder buffer with bounded lateness.
   // Sorted by ProcessedBefore. Input is nearly ordered, so inserts land at or near the back.
   std::deque<CompactEvent> buffer_;
-  absl::flat_hash_map<uint64_t, std::string> retraction_raw_;  // seq -> input line, for dead letters
+  absl::flat_hash_map<uint64_t, std::string>
+      retraction_raw_;                // seq -> input line, for dead letters
   int64_t watermark_ms_ = INT64_MIN;  // highest event time seen
   uint64_t next_seq_ = 0;
 

@@ -33,8 +33,11 @@ PaddedLines MakeStream(int minutes) {
     for (int k = 0; k < 3; ++k) {
       lines.push_back(TradeLine({.wallet = 1 + (m * 31 + k) % 500,
                                  .token = "TKN" + std::to_string(1 + (m + k) % 8),
-                                 .buy = (m + k) % 2 == 0, .amount = 100, .price = 10,
-                                 .time_ms = t + 1000 * k, .tx = tx++}));
+                                 .buy = (m + k) % 2 == 0,
+                                 .amount = 100,
+                                 .price = 10,
+                                 .time_ms = t + 1000 * k,
+                                 .tx = tx++}));
     }
     for (const std::string& l : lines) {
       out.spans.emplace_back(out.buffer.size(), l.size());

@@ -43,15 +43,15 @@ absl::Status EngineConfig::Validate() const {
 }
 
 std::string EngineConfig::Fingerprint() const {
-  return absl::StrCat(
-      "v1|bench=", benchmark, "|h=", absl::StrJoin(horizons_ms, ","), "|p=", primary_horizon,
-      "|late=", lateness_ms, "|dedup=", dedup_window_ms, "|hl=", half_life_ms,
-      "|bk=", beta_prior_strength, "|si=", score_interval_ms, "|n=", min_resolved,
-      "|q=", q_threshold, "|z=", wilson_z, "|bot=", bot_roundtrip_share,
-      "|wash=", wash_roundtrip_share, ",", wash_window_ms, ",", wash_amount_tolerance,
-      "|ex=", exchange_min_avg_usd, ",", exchange_min_two_sided, "|fmt=", flag_min_trades,
-      "|tiers=", tier_dolphin_usd, ",", tier_whale_usd, ",", tier_leviathan_usd,
-      "|alert=", alert_min_usd, ",", alert_rate_limit, ",", alert_rate_window_ms);
+  return absl::StrCat("v1|bench=", benchmark, "|h=", absl::StrJoin(horizons_ms, ","),
+                      "|p=", primary_horizon, "|late=", lateness_ms, "|dedup=", dedup_window_ms,
+                      "|hl=", half_life_ms, "|bk=", beta_prior_strength, "|si=", score_interval_ms,
+                      "|n=", min_resolved, "|q=", q_threshold, "|z=", wilson_z,
+                      "|bot=", bot_roundtrip_share, "|wash=", wash_roundtrip_share, ",",
+                      wash_window_ms, ",", wash_amount_tolerance, "|ex=", exchange_min_avg_usd, ",",
+                      exchange_min_two_sided, "|fmt=", flag_min_trades, "|tiers=", tier_dolphin_usd,
+                      ",", tier_whale_usd, ",", tier_leviathan_usd, "|alert=", alert_min_usd, ",",
+                      alert_rate_limit, ",", alert_rate_window_ms);
 }
 
 }  // namespace coattail::engine

@@ -64,8 +64,13 @@ TEST(EnginePropertyTest, EvaluationsResolveInDueOrderNoneLostOrDoubled) {
     });
     int tx = 1;
     for (const Ev& e : evs) {
-      h.Feed(e.trade ? TradeLine({.wallet = e.wallet, .token = TokenName(e.token), .buy = e.buy,
-                                  .amount = 1, .price = e.price, .time_ms = e.time, .tx = tx++})
+      h.Feed(e.trade ? TradeLine({.wallet = e.wallet,
+                                  .token = TokenName(e.token),
+                                  .buy = e.buy,
+                                  .amount = 1,
+                                  .price = e.price,
+                                  .time_ms = e.time,
+                                  .tx = tx++})
                      : PriceLine(TokenName(e.token), e.time, e.price));
     }
     h.engine().Finish();

@@ -36,12 +36,14 @@ void ExpectBalanced(const Counters& c) {
 TEST(EngineTest, ForwardReturnIsMarketAdjustedWithTheBetaOfTheResolutionTime) {
   Harness h(OneHourNoDecay());
   h.FeedAll({
-      PriceLine("ETH", kT0, 2000),
-      PriceLine("TKN", kT0, 10),
-      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 3, .price = 10,
+      PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 10),
+      TradeLine({.wallet = 1,
+                 .token = "TKN",
+                 .buy = true,
+                 .amount = 3,
+                 .price = 10,
                  .time_ms = kT0 + 10 * kMinute}),
-      PriceLine("ETH", kT0 + 30 * kMinute, 2100),
-      PriceLine("TKN", kT0 + 30 * kMinute, 11),
+      PriceLine("ETH", kT0 + 30 * kMinute, 2100), PriceLine("TKN", kT0 + 30 * kMinute, 11),
       PriceLine("ETH", kT0 + 60 * kMinute, 2200),
       PriceLine("TKN", kT0 + 120 * kMinute, 12),  // first TKN price after the due time t + 1h
   });
@@ -64,10 +66,20 @@ TEST(EngineTest, SellSignFlipsTheReturnAndBenchmarkTradesAreZero) {
   h.FeedAll({
       PriceLine("ETH", kT0, 2000),
       PriceLine("TKN", kT0, 10),
-      TradeLine({.wallet = 1, .token = "TKN", .buy = false, .amount = 1, .price = 10,
-                 .time_ms = kT0 + kMinute, .tx = 1}),
-      TradeLine({.wallet = 2, .token = "ETH", .buy = true, .amount = 1, .price = 2000,
-                 .time_ms = kT0 + kMinute, .tx = 2}),
+      TradeLine({.wallet = 1,
+                 .token = "TKN",
+                 .buy = false,
+                 .amount = 1,
+                 .price = 10,
+                 .time_ms = kT0 + kMinute,
+                 .tx = 1}),
+      TradeLine({.wallet = 2,
+                 .token = "ETH",
+                 .buy = true,
+                 .amount = 1,
+                 .price = 2000,
+                 .time_ms = kT0 + kMinute,
+                 .tx = 2}),
       PriceLine("ETH", kT0 + 2 * kHour, 2500),
       PriceLine("TKN", kT0 + 2 * kHour, 20),
       PriceLine("ETH", kT0 + 3 * kHour, 2500),
@@ -89,7 +101,11 @@ TEST(EngineTest, ReordersWithinLatenessAndRejectsLateEvents) {
       PriceLine("ETH", kT0, 2000),
       PriceLine("TKN", kT0, 10),
       // The trade arrives before a price stamped a minute earlier; within lateness it must see it.
-      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 12,
+      TradeLine({.wallet = 1,
+                 .token = "TKN",
+                 .buy = true,
+                 .amount = 1,
+                 .price = 12,
                  .time_ms = kT0 + 10 * kMinute}),
       PriceLine("TKN", kT0 + 9 * kMinute, 12),
       PriceLine("ETH", kT0 + 30 * kMinute, 2000),
@@ -116,8 +132,8 @@ TEST(EngineTest, EqualTimesProcessBenchmarkThenPricesThenTrades) {
   Harness h(OneHourNoDecay());
   // Trade first in the input, prices of the same instant after it: the trade must still see them.
   h.FeedAll({
-      TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 10,
-                 .time_ms = kT0}),
+      TradeLine(
+          {.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 10, .time_ms = kT0}),
       PriceLine("TKN", kT0, 10),
       PriceLine("ETH", kT0, 2000),
       PriceLine("ETH", kT0 + 2 * kHour, 2000),
@@ -130,8 +146,12 @@ TEST(EngineTest, EqualTimesProcessBenchmarkThenPricesThenTrades) {
 
 TEST(EngineTest, DuplicatesAreCountedAndIgnored) {
   Harness h(OneHourNoDecay());
-  const std::string trade = TradeLine({.wallet = 1, .token = "TKN", .buy = true, .amount = 2,
-                                       .price = 5, .time_ms = kT0 + kMinute});
+  const std::string trade = TradeLine({.wallet = 1,
+                                       .token = "TKN",
+                                       .buy = true,
+                                       .amount = 2,
+                                       .price = 5,
+                                       .time_ms = kT0 + kMinute});
   h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), trade, trade, trade});
   h.engine().Finish();
   const Counters& c = h.engine().counters();
@@ -148,10 +168,15 @@ TEST(EngineTest, RetractionUndoesPositionVolumeAndResolvedReturns) {
   EngineConfig c = OneHourNoDecay();
   c.lateness_ms = kHour;  // keep the retraction inside the reorder window's reach
   Harness h(c);
-  TradeSpec buy{.wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5,
-                .time_ms = kT0 + kMinute};
-  TradeSpec other{.wallet = 1, .token = "TKN", .buy = true, .amount = 1, .price = 5,
-                  .time_ms = kT0 + 2 * kMinute, .tx = 2};
+  TradeSpec buy{
+      .wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5, .time_ms = kT0 + kMinute};
+  TradeSpec other{.wallet = 1,
+                  .token = "TKN",
+                  .buy = true,
+                  .amount = 1,
+                  .price = 5,
+                  .time_ms = kT0 + 2 * kMinute,
+                  .tx = 2};
   h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), TradeLine(buy),
              TradeLine(other), PriceLine("ETH", kT0 + 2 * kHour, 2000),
              PriceLine("TKN", kT0 + 2 * kHour, 6)});
@@ -187,8 +212,8 @@ TEST(EngineTest, RetractionBeforeResolutionCancelsThePendingEvaluation) {
   EngineConfig c = OneHourNoDecay();
   c.lateness_ms = kHour;
   Harness h(c);
-  TradeSpec buy{.wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5,
-                .time_ms = kT0 + kMinute};
+  TradeSpec buy{
+      .wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5, .time_ms = kT0 + kMinute};
   TradeSpec retract = buy;
   retract.removed = true;
   retract.time_ms = kT0 + 2 * kMinute;
@@ -222,21 +247,39 @@ TEST(EngineTest, BehaviourFlagsAndTiers) {
   int tx = 1;
   for (int i = 0; i < 4; ++i) {  // bot: buy and sell in the same block
     const int64_t t = kT0 + (i + 1) * kMinute;
-    h.Feed(TradeLine({.wallet = 1, .buy = true, .amount = 1, .price = 10, .time_ms = t,
-                      .tx = tx++, .block = 100 + i}));
-    h.Feed(TradeLine({.wallet = 1, .buy = false, .amount = 1, .price = 10, .time_ms = t,
-                      .tx = tx++, .block = 100 + i}));
+    h.Feed(TradeLine({.wallet = 1,
+                      .buy = true,
+                      .amount = 1,
+                      .price = 10,
+                      .time_ms = t,
+                      .tx = tx++,
+                      .block = 100 + i}));
+    h.Feed(TradeLine({.wallet = 1,
+                      .buy = false,
+                      .amount = 1,
+                      .price = 10,
+                      .time_ms = t,
+                      .tx = tx++,
+                      .block = 100 + i}));
   }
   for (int i = 0; i < 4; ++i) {  // wash: same amount back and forth, blocks apart
     const int64_t t = kT0 + (i + 1) * 10 * kMinute;
-    h.Feed(TradeLine({.wallet = 2, .buy = true, .amount = 5000, .price = 10, .time_ms = t,
+    h.Feed(TradeLine(
+        {.wallet = 2, .buy = true, .amount = 5000, .price = 10, .time_ms = t, .tx = tx++}));
+    h.Feed(TradeLine({.wallet = 2,
+                      .buy = false,
+                      .amount = 5000,
+                      .price = 10,
+                      .time_ms = t + 3 * kMinute,
                       .tx = tx++}));
-    h.Feed(TradeLine({.wallet = 2, .buy = false, .amount = 5000, .price = 10,
-                      .time_ms = t + 3 * kMinute, .tx = tx++}));
   }
   for (int i = 0; i < 4; ++i) {  // exchange: huge two-sided flows
-    h.Feed(TradeLine({.wallet = 3, .buy = i % 2 == 0, .amount = 300'000.0 + i * 1000.0, .price = 10,
-                      .time_ms = kT0 + 50 * kMinute + i * kMinute, .tx = tx++}));
+    h.Feed(TradeLine({.wallet = 3,
+                      .buy = i % 2 == 0,
+                      .amount = 300'000.0 + i * 1000.0,
+                      .price = 10,
+                      .time_ms = kT0 + 50 * kMinute + i * kMinute,
+                      .tx = tx++}));
   }
   h.engine().Finish();
   for (const WalletScoreRow& row : h.engine().ScoreRows()) {
@@ -265,10 +308,19 @@ std::vector<std::string> InformedMarket(int trades) {
     const bool up = (i * 7919) % 3 != 0;
     lines.push_back(PriceLine("ETH", t, 2000));
     lines.push_back(PriceLine("TKN", t, price));
-    lines.push_back(TradeLine({.wallet = 1, .token = "TKN", .buy = up, .amount = 5000,
-                               .price = price, .time_ms = t + kMinute, .tx = tx++}));
-    lines.push_back(TradeLine({.wallet = 2 + i % 5, .token = "TKN", .buy = i % 2 == 0,
-                               .amount = 10, .price = price, .time_ms = t + kMinute,
+    lines.push_back(TradeLine({.wallet = 1,
+                               .token = "TKN",
+                               .buy = up,
+                               .amount = 5000,
+                               .price = price,
+                               .time_ms = t + kMinute,
+                               .tx = tx++}));
+    lines.push_back(TradeLine({.wallet = 2 + i % 5,
+                               .token = "TKN",
+                               .buy = i % 2 == 0,
+                               .amount = 10,
+                               .price = price,
+                               .time_ms = t + kMinute,
                                .tx = tx++}));
     price *= up ? 1.02 : 0.98;
     lines.push_back(PriceLine("TKN", t + 30 * kMinute, price));

@@ -6,8 +6,8 @@
 namespace coattail::engine {
 namespace {
 
-// Repeated float arithmetic leaves dust like 1e-15 tokens after a full exit; treat it as flat so the
-// average cost of the next purchase is not polluted by a near-zero denominator.
+// Repeated float arithmetic leaves dust like 1e-15 tokens after a full exit; treat it as flat so
+// the average cost of the next purchase is not polluted by a near-zero denominator.
 void SnapToFlat(Position& p, double scale) {
   if (p.quantity <= 1e-12 * std::max(1.0, scale)) {
     p.quantity = 0;

@@ -16,10 +16,10 @@ struct Position {
 
 // What a sell did, kept so a chain reorganisation can undo it exactly.
 struct SellEffect {
-  double matched = 0;     // quantity taken from the position
-  double avg_cost = 0;    // average cost at the time of the sale
-  double realized = 0;    // matched * (price - avg_cost)
-  double untracked = 0;   // quantity beyond the position
+  double matched = 0;    // quantity taken from the position
+  double avg_cost = 0;   // average cost at the time of the sale
+  double realized = 0;   // matched * (price - avg_cost)
+  double untracked = 0;  // quantity beyond the position
 };
 
 void ApplyBuy(Position& p, double quantity, double price);

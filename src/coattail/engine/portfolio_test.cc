@@ -39,7 +39,7 @@ TEST(PortfolioTest, SellBeyondThePositionRealisesOnlyWhatWasHeld) {
 TEST(PortfolioTest, UnrealisedPnlMarksTheRemainingQuantity) {
   Position p;
   ApplyBuy(p, 4, 2.5);
-  ApplyBuy(p, 6, 5);  // cost 10 + 30 = 40 for 10 tokens
+  ApplyBuy(p, 6, 5);                          // cost 10 + 30 = 40 for 10 tokens
   EXPECT_DOUBLE_EQ(p.unrealized_pnl(7), 30);  // 10 x 7 - 40
 }
 

@@ -128,9 +128,9 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
   if (checkpoint->has_value()) {
     const store::Checkpoint& c = **checkpoint;
     if (c.input_name != options.input || c.input_fingerprint != fingerprint) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          options.db, " holds the state of a run over ", c.input_name,
-          "; resume with the same input, or use a new --db for a different one"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(options.db, " holds the state of a run over ", c.input_name,
+                       "; resume with the same input, or use a new --db for a different one"));
     }
   }
 
@@ -143,8 +143,7 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
       io::DeadLetterWriter::Open(result.dead_letter_path);
   if (!dead_letters.ok()) return dead_letters.status();
 
-  io::NdjsonFileWriter* alerts_writer =
-      options.alerts_path.empty() ? nullptr : alerts_file->get();
+  io::NdjsonFileWriter* alerts_writer = options.alerts_path.empty() ? nullptr : alerts_file->get();
   CollectingAlertSink alert_sink(alerts_writer);
   DeadLetterSink reject_sink(dead_letters->get());
   absl::StatusOr<std::unique_ptr<engine::Engine>> engine =
@@ -203,8 +202,7 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     (*engine)->SaveState(c.engine_state);
     std::vector<engine::WalletScoreRow> scores;
     if (final) scores = (*engine)->ScoreRows();
-    const int64_t primary =
-        config.horizons_ms[static_cast<size_t>(config.primary_horizon)];
+    const int64_t primary = config.horizons_ms[static_cast<size_t>(config.primary_horizon)];
     if (absl::Status s = (*db)->Commit(alert_sink.pending(), alert_sink.retracted(),
                                        final ? &scores : nullptr, primary, c);
         !s.ok()) {
@@ -224,7 +222,8 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     offset = line.end_offset;
     line_number = line.number;
     ++result.lines_this_run;
-    if (options.checkpoint_every_lines > 0 && ++since_checkpoint >= options.checkpoint_every_lines) {
+    if (options.checkpoint_every_lines > 0 &&
+        ++since_checkpoint >= options.checkpoint_every_lines) {
       since_checkpoint = 0;
       if (absl::Status s = commit(false); !s.ok()) return s;
     }
@@ -232,8 +231,7 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
       const auto now = Clock::now();
       const double dt = std::chrono::duration<double>(now - last_progress).count();
       if (dt >= 0.5) {
-        std::fprintf(stderr, "\r%lld lines, %.0f events/s   ",
-                     static_cast<long long>(line_number),
+        std::fprintf(stderr, "\r%lld lines, %.0f events/s   ", static_cast<long long>(line_number),
                      static_cast<double>(result.lines_this_run - progress_lines) / dt);
         last_progress = now;
         progress_lines = result.lines_this_run;
@@ -267,15 +265,14 @@ std::string FormatSummary(const RunResult& r) {
   std::string out;
   absl::StrAppend(&out, "lines_read=", c.lines_read, "\naccepted=", c.accepted,
                   "\nduplicates=", c.duplicates, "\nrejected=", c.rejected);
-  absl::StrAppend(&out, "\nbalanced=",
-                  c.lines_read == c.accepted + c.duplicates + c.rejected ? "yes" : "NO");
+  absl::StrAppend(
+      &out, "\nbalanced=", c.lines_read == c.accepted + c.duplicates + c.rejected ? "yes" : "NO");
   absl::StrAppend(&out, "\ntrades=", c.trades, "\nprices=", c.prices,
                   "\nretractions=", c.retractions, "\nlate=", c.late,
                   "\nunpriced_trades=", c.unpriced_trades,
                   "\nevaluations_scheduled=", c.evaluations_scheduled,
                   "\nevaluations_resolved=", c.evaluations_resolved,
-                  "\nevaluations_cancelled=", c.evaluations_cancelled,
-                  "\nevaluations_pending=",
+                  "\nevaluations_cancelled=", c.evaluations_cancelled, "\nevaluations_pending=",
                   c.evaluations_scheduled - c.evaluations_resolved - c.evaluations_cancelled,
                   "\nalerts=", c.alerts, "\nalerts_rate_limited=", c.alerts_rate_limited,
                   "\nalerts_retracted=", c.alerts_retracted, "\nwallets=", r.wallets);

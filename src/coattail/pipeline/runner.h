@@ -15,10 +15,10 @@
 namespace coattail::pipeline {
 
 struct RunOptions {
-  std::string input = "-";  // a path, or "-" for standard input
-  std::string db;           // SQLite database (created when missing)
-  std::string alerts_path;  // optional alerts NDJSON
-  std::string dead_letter_path;  // optional; defaults to <db>.rejected.ndjson
+  std::string input = "-";        // a path, or "-" for standard input
+  std::string db;                 // SQLite database (created when missing)
+  std::string alerts_path;        // optional alerts NDJSON
+  std::string dead_letter_path;   // optional; defaults to <db>.rejected.ndjson
   std::string export_stats_path;  // optional CSV of raw per-wallet moments
   int64_t checkpoint_every_lines = 200'000;
   bool progress = false;  // events/s on stderr (the CLI enables it only on a terminal)

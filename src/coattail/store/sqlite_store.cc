@@ -212,7 +212,8 @@ absl::Status SqliteStore::Exec(const char* sql) {
 }
 
 absl::Status SqliteStore::Error(std::string_view what) const {
-  return absl::InternalError(absl::StrCat("sqlite: ", std::string(what), ": ", sqlite3_errmsg(db_)));
+  return absl::InternalError(
+      absl::StrCat("sqlite: ", std::string(what), ": ", sqlite3_errmsg(db_)));
 }
 
 absl::StatusOr<std::optional<Checkpoint>> SqliteStore::LoadCheckpoint() {

@@ -21,12 +21,12 @@ struct sqlite3;
 namespace coattail::store {
 
 struct Checkpoint {
-  std::string input_name;        // path, or "-" for standard input
-  std::string input_fingerprint; // hash of the input's first bytes ("" for pipes)
-  int64_t input_offset = 0;      // bytes consumed
-  int64_t input_line = 0;        // lines consumed
-  int64_t alerts_bytes = 0;      // size of the alerts NDJSON file at the checkpoint
-  int64_t dead_letter_bytes = 0; // size of the dead-letter file at the checkpoint
+  std::string input_name;         // path, or "-" for standard input
+  std::string input_fingerprint;  // hash of the input's first bytes ("" for pipes)
+  int64_t input_offset = 0;       // bytes consumed
+  int64_t input_line = 0;         // lines consumed
+  int64_t alerts_bytes = 0;       // size of the alerts NDJSON file at the checkpoint
+  int64_t dead_letter_bytes = 0;  // size of the dead-letter file at the checkpoint
   std::vector<std::pair<std::string, int64_t>> reject_reasons;
   std::string engine_state;
 };
@@ -46,8 +46,8 @@ class SqliteStore {
 
   absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint();
 
-  // One transaction: new alerts (ignored when the id exists), retractions, optionally the full score
-  // table (replaced), and the checkpoint.
+  // One transaction: new alerts (ignored when the id exists), retractions, optionally the full
+  // score table (replaced), and the checkpoint.
   absl::Status Commit(const std::vector<engine::Alert>& alerts,
                       const std::vector<std::string>& retracted_alert_ids,
                       const std::vector<engine::WalletScoreRow>* scores, int64_t primary_horizon_ms,
@@ -69,8 +69,8 @@ class SqliteStore {
   absl::Status Exec(const char* sql);
   absl::Status Error(std::string_view what) const;
   absl::StatusOr<std::vector<engine::WalletScoreRow>> QueryScores(const std::string& sql,
-                                                                 std::string_view text_arg,
-                                                                 int64_t int_arg, int limit);
+                                                                  std::string_view text_arg,
+                                                                  int64_t int_arg, int limit);
 
   sqlite3* db_;
 };
