@@ -272,12 +272,14 @@ go_download() {
 # refuses for some modules (403). Uses a stamp for "already present".
 # Arguments:
 #   binary name, module, version, package dir in module ("." for root),
-#   extra -ldflags (may be empty), destination dir
+#   extra -ldflags (may be empty), destination dir,
+#   optional: extra build environment, e.g. "GOEXPERIMENT=jsonv2"
 #######################################
 go_build_tool() {
   local -r name="$1" module="$2" version="$3" pkg_dir="$4" ldflags="$5" dest="$6"
+  local -r build_env="${7:-}"
   local -r stamp="${dest}/.${name}.stamp"
-  local -r want="${module}@${version} ${pkg_dir} ${ldflags}"
+  local -r want="${module}@${version} ${pkg_dir} ${ldflags} ${build_env}"
   if [[ -x "${dest}/${name}" ]] && stamp_ok "${stamp}" "${want}"; then
     STEP_RESULT="already present (${module}@${version})"
     return
@@ -293,7 +295,9 @@ go_build_tool() {
   mkdir -p "${BUILD_DIR}" "${dest}"
   cp -R "${src}" "${work}"
   chmod -R u+w "${work}"
-  if ! (cd "${work}" && "${GO}" build -trimpath -o "${dest}/${name}.tmp" \
+  local -a env_args=()
+  read -r -a env_args <<<"${build_env}"
+  if ! (cd "${work}" && env "${env_args[@]}" "${GO}" build -trimpath -o "${dest}/${name}.tmp" \
     -ldflags "-s -w ${ldflags}" "${pkg_dir}") >>"${log_file}" 2>&1; then
     tail -n 30 "${log_file}" >&2
     rm -f "${dest}/${name}.tmp"
@@ -456,7 +460,7 @@ step_tflint_ruleset_aws() {
 step_trivy() {
   go_build_tool trivy github.com/aquasecurity/trivy "${COATTAIL_TRIVY_VERSION}" ./cmd/trivy \
     "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${COATTAIL_TRIVY_VERSION#v}" \
-    "${BIN_DIR}"
+    "${BIN_DIR}" "GOEXPERIMENT=jsonv2"  # as in trivy's goreleaser.yml
   mkdir -p "${TRIVY_CACHE}"
 }
 

@@ -339,11 +339,14 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     const double b1 = BenchmarkAt(pe.due_ms, next);
     const double r = static_cast<double>(pe.side) * (std::log(token.last_price / pe.p0) -
                                                      token.beta.beta() * std::log(b1 / pe.b0));
-    // Add fails only on non-finite input; r is finite because every price is finite and > 0.
-    wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms).status().IgnoreError();
-    if (effect != nullptr) {
+    // Add fails only on non-finite input or times beyond +-2^61 ms; prices are finite and > 0 and
+    // event times are validated, so r and before_ms are always acceptable.
+    const absl::StatusOr<int64_t> used =
+        wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms);
+    if (effect != nullptr && used.ok()) {
+      // Remove must be given the time Add actually used (it never goes backwards).
       effect->r[pe.horizon] = r;
-      effect->r_time_ms[pe.horizon] = before_ms;
+      effect->r_time_ms[pe.horizon] = *used;
       effect->resolved_mask = static_cast<uint8_t>(effect->resolved_mask | (1u << pe.horizon));
     }
     ++counters_.evaluations_resolved;

@@ -102,8 +102,9 @@ void DecayedMoments::Rebase(int64_t half_lives, int64_t t_ms) {
 
 absl::StatusOr<int64_t> DecayedMoments::Add(double x, int64_t t_ms) {
   if (!std::isfinite(x)) return absl::InvalidArgumentError("DecayedMoments::Add: x is not finite");
-  if (!InputTimeOk(t_ms))
+  if (!InputTimeOk(t_ms)) {
     return absl::InvalidArgumentError("DecayedMoments::Add: time out of range");
+  }
   // Built on a copy and committed at the end, so a failed Add leaves the state untouched.
   DecayedMoments next = *this;
   const int64_t t = has_time_ ? std::max(t_ms, last_ms_) : t_ms;

@@ -18,8 +18,11 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// A standard error we can use: finite mean, se > 0 and se^2 finite (an overflowing se^2 would
+// enter the prior's moment sum as -infinity and zero everyone's tau^2).
 bool UsableStdError(const WalletMomentsView& wallet) {
-  return std::isfinite(wallet.mean) && std::isfinite(wallet.std_error) && wallet.std_error > 0.0;
+  return std::isfinite(wallet.mean) && wallet.std_error > 0.0 &&
+         std::isfinite(wallet.std_error * wallet.std_error);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ struct WalletScore {
 
 WalletMomentsView MomentsView(const DecayedMoments& moments);
 
-// effective_n >= min_resolved, effective_n > 1, finite mean, std_error finite and > 0.
+// effective_n >= min_resolved, effective_n > 1, finite mean, std_error > 0 with a finite square.
 bool IsEligible(const WalletMomentsView& wallet, const ScoreOptions& options);
 
 // Scores every wallet; results are in input order. Deterministic, O(n log n) (the BH sort).

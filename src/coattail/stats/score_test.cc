@@ -117,15 +117,19 @@ TEST(ScoreTest, OptionsChangeTheGate) {
 }
 
 TEST(ScoreTest, NonFiniteViewsAreIneligibleAndGetNoCredit) {
+  // The third standard error squares to infinity: it must not drag tau^2 to 0 for the others.
   const std::vector<WalletMomentsView> wallets = {
-      View(kNaN, 0.01, 50.0, 10.0), View(0.02, kNaN, 50.0, 10.0), View(0.02, 0.005, 100.0, 60.0)};
+      View(kNaN, 0.01, 50.0, 10.0), View(0.02, kNaN, 50.0, 10.0), View(0.02, 1e200, 50.0, 10.0),
+      View(0.02, 0.005, 100.0, 60.0)};
   const std::vector<WalletScore> s = ScoreWallets(wallets);
-  EXPECT_FALSE(s[0].eligible);
-  EXPECT_FALSE(s[1].eligible);
-  EXPECT_EQ(s[0].shrunk_alpha, 0.0);
-  EXPECT_EQ(s[1].shrunk_alpha, 0.0);
-  EXPECT_EQ(s[0].t_stat, 0.0);
-  EXPECT_TRUE(s[2].eligible);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(s[i].eligible) << i;
+    EXPECT_EQ(s[i].shrunk_alpha, 0.0) << i;
+    EXPECT_EQ(s[i].t_stat, 0.0) << i;
+  }
+  // Only the last wallet shapes the prior: tau^2 = .0004 - .000025, B = .000375/.0004 = 15/16.
+  EXPECT_TRUE(s[3].eligible);
+  EXPECT_NEAR(s[3].shrunk_alpha, 0.02 * 15.0 / 16.0, 1e-16);
 }
 
 TEST(ScoreTest, EmptyInput) { EXPECT_TRUE(ScoreWallets({}).empty()); }
