@@ -8,7 +8,7 @@ readonly PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libabsl-dev libcli11-dev libsqlite3-dev sqlite3 libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  libcurl4-openssl-dev nlohmann-json3-dev libzstd-dev
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libzstd-dev
   clang libclang-rt-14-dev clang-format clang-tidy
   shellcheck bats bats-assert bats-support bats-file jq python3-venv
 )

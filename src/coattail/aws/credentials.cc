@@ -14,8 +14,8 @@ namespace {
 
 // Keys that mean the profile obtains credentials in a way this client does not implement.
 constexpr std::string_view kUnsupportedProfileKeys[] = {
-    "role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file",
-    "credential_source"};
+    "role_arn",      "credential_process",      "sso_session",
+    "sso_start_url", "web_identity_token_file", "credential_source"};
 
 std::optional<std::string> Lookup(const IniSection& section, std::string_view key) {
   auto it = section.find(absl::string_view(key.data(), key.size()));
@@ -25,14 +25,14 @@ std::optional<std::string> Lookup(const IniSection& section, std::string_view ke
 
 // nullopt when the section holds neither key; an error when it holds only one of them.
 absl::StatusOr<std::optional<Credentials>> FromSection(const IniSection& section,
-                                                        const std::string& where) {
+                                                       const std::string& where) {
   std::optional<std::string> id = Lookup(section, "aws_access_key_id");
   std::optional<std::string> secret = Lookup(section, "aws_secret_access_key");
   if (!id.has_value() && !secret.has_value()) return std::optional<Credentials>();
   if (!id.has_value() || !secret.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        where, " has ", id.has_value() ? "aws_access_key_id" : "aws_secret_access_key",
-        " but not ", id.has_value() ? "aws_secret_access_key" : "aws_access_key_id"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, " has ", id.has_value() ? "aws_access_key_id" : "aws_secret_access_key",
+                     " but not ", id.has_value() ? "aws_secret_access_key" : "aws_access_key_id"));
   }
   Credentials credentials;
   credentials.access_key_id = std::move(*id);
@@ -62,15 +62,15 @@ absl::StatusOr<Credentials> ResolveCredentials(const Env& env, const SharedConfi
     return credentials;
   }
   if (id.has_value() || secret.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the environment sets ", id.has_value() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-                     " but not ", id.has_value() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the environment sets ", id.has_value() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+        " but not ", id.has_value() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"));
   }
 
   if (config.credentials_section.has_value()) {
-    absl::StatusOr<std::optional<Credentials>> found = FromSection(
-        *config.credentials_section,
-        absl::StrCat(config.credentials_path, " [", config.profile, "]"));
+    absl::StatusOr<std::optional<Credentials>> found =
+        FromSection(*config.credentials_section,
+                    absl::StrCat(config.credentials_path, " [", config.profile, "]"));
     if (!found.ok()) return found.status();
     if (found->has_value()) return std::move(**found);
   }
@@ -78,8 +78,7 @@ absl::StatusOr<Credentials> ResolveCredentials(const Env& env, const SharedConfi
     const std::string section_name =
         config.profile == "default" ? "default" : "profile " + config.profile;
     const std::string where = absl::StrCat(config.config_path, " [", section_name, "]");
-    absl::StatusOr<std::optional<Credentials>> found =
-        FromSection(*config.config_section, where);
+    absl::StatusOr<std::optional<Credentials>> found = FromSection(*config.config_section, where);
     if (!found.ok()) return found.status();
     if (found->has_value()) return std::move(**found);
     for (std::string_view key : kUnsupportedProfileKeys) {
@@ -92,10 +91,10 @@ absl::StatusOr<Credentials> ResolveCredentials(const Env& env, const SharedConfi
     }
   }
 
-  std::string message = absl::StrCat(
-      "no AWS credentials found for profile \"", config.profile, "\"",
-      config.profile_from_env ? " (from AWS_PROFILE/AWS_DEFAULT_PROFILE)" : "",
-      ": AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are unset; ", config.Describe());
+  std::string message =
+      absl::StrCat("no AWS credentials found for profile \"", config.profile, "\"",
+                   config.profile_from_env ? " (from AWS_PROFILE/AWS_DEFAULT_PROFILE)" : "",
+                   ": AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are unset; ", config.Describe());
   return absl::NotFoundError(message);
 }
 

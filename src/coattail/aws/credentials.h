@@ -1,7 +1,7 @@
 // AWS credentials from the environment or the shared credentials/config files. This covers
-// static keys (and the temporary keys with a session token that Lambda, `aws sso login` exports
-// and CI runners put in the environment); role assumption, SSO, credential_process and instance
-// metadata are not implemented and are reported as such rather than silently skipped.
+// static keys and temporary keys with a session token (what Lambda and CI runners put in the
+// environment); role assumption, SSO, credential_process and instance/container metadata are
+// not implemented, and a profile that relies on them is reported as such.
 #ifndef COATTAIL_AWS_CREDENTIALS_H_
 #define COATTAIL_AWS_CREDENTIALS_H_
 

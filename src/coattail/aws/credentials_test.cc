@@ -47,9 +47,10 @@ class CredentialsTest : public ::testing::Test {
 
 TEST_F(CredentialsTest, EnvironmentWinsAndCarriesTheSessionToken) {
   Write(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = s\n");
-  absl::StatusOr<Credentials> c = ResolveCredentials(MakeEnv({{"AWS_ACCESS_KEY_ID", "ENVKEY"},
-                                                              {"AWS_SECRET_ACCESS_KEY", "envsecret"},
-                                                              {"AWS_SESSION_TOKEN", "tok"}}));
+  absl::StatusOr<Credentials> c =
+      ResolveCredentials(MakeEnv({{"AWS_ACCESS_KEY_ID", "ENVKEY"},
+                                  {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+                                  {"AWS_SESSION_TOKEN", "tok"}}));
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->access_key_id, "ENVKEY");
   EXPECT_EQ(c->secret_access_key, "envsecret");
@@ -174,9 +175,9 @@ TEST(ParseIniTest, ContinuationLinesAndSectionNames) {
 }
 
 TEST(ParseIniTest, Errors) {
-  EXPECT_FALSE(ParseIni("key = value\n", "f").ok());     // outside a section
+  EXPECT_FALSE(ParseIni("key = value\n", "f").ok());  // outside a section
   EXPECT_FALSE(ParseIni("[unclosed\n", "f").ok());
-  EXPECT_FALSE(ParseIni("[s]\n= value\n", "f").ok());    // empty key
+  EXPECT_FALSE(ParseIni("[s]\n= value\n", "f").ok());  // empty key
   EXPECT_TRUE(ParseIni("", "f").ok());
 }
 

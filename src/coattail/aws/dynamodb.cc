@@ -347,8 +347,7 @@ absl::StatusOr<std::vector<Item>> DynamoDbClient::BatchWriteItem(std::string_vie
   constexpr std::string_view kWhat = "dynamodb BatchWriteItem";
   if (puts.empty() || puts.size() > kMaxBatchWriteItems) {
     return absl::InvalidArgumentError(absl::StrCat("BatchWriteItem: ", puts.size(),
-                                                   " items; expected 1 to ",
-                                                   kMaxBatchWriteItems));
+                                                   " items; expected 1 to ", kMaxBatchWriteItems));
   }
   if (table.empty()) return absl::InvalidArgumentError("BatchWriteItem: empty table name");
   std::string body = "{\"RequestItems\":{";
@@ -397,12 +396,13 @@ absl::Status DynamoDbClient::BatchPutAll(std::string_view table, absl::Span<cons
                                          int max_resend_rounds) {
   for (size_t start = 0; start < items.size(); start += kMaxBatchWriteItems) {
     const size_t count = std::min(kMaxBatchWriteItems, items.size() - start);
-    absl::StatusOr<std::vector<Item>> unprocessed = BatchWriteItem(table, items.subspan(start, count));
+    absl::StatusOr<std::vector<Item>> unprocessed =
+        BatchWriteItem(table, items.subspan(start, count));
     for (int round = 0; unprocessed.ok() && !unprocessed->empty(); ++round) {
       if (round >= max_resend_rounds) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "dynamodb BatchWriteItem: ", unprocessed->size(), " items still unprocessed after ",
-            max_resend_rounds, " resend rounds"));
+        return absl::ResourceExhaustedError(
+            absl::StrCat("dynamodb BatchWriteItem: ", unprocessed->size(),
+                         " items still unprocessed after ", max_resend_rounds, " resend rounds"));
       }
       client_->SleepBeforeRetry(round);
       std::vector<Item> again = *std::move(unprocessed);
@@ -413,8 +413,7 @@ absl::Status DynamoDbClient::BatchPutAll(std::string_view table, absl::Span<cons
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<Item>> DynamoDbClient::GetItem(std::string_view table,
-                                                            const Item& key,
+absl::StatusOr<std::optional<Item>> DynamoDbClient::GetItem(std::string_view table, const Item& key,
                                                             bool consistent_read) {
   constexpr std::string_view kWhat = "dynamodb GetItem";
   if (key.empty()) return absl::InvalidArgumentError("GetItem: empty key");
@@ -553,7 +552,8 @@ absl::StatusOr<TableDescription> DynamoDbClient::DescribeTable(std::string_view 
       if (element.get_object().get(entry) != simdjson::SUCCESS) {
         return BadResponse(kWhat, "a key schema element is not an object");
       }
-      absl::StatusOr<std::string_view> name = internal::RequiredString(entry, "AttributeName", kWhat);
+      absl::StatusOr<std::string_view> name =
+          internal::RequiredString(entry, "AttributeName", kWhat);
       if (!name.ok()) return name.status();
       absl::StatusOr<std::string_view> type = internal::RequiredString(entry, "KeyType", kWhat);
       if (!type.ok()) return type.status();
@@ -566,9 +566,11 @@ absl::StatusOr<TableDescription> DynamoDbClient::DescribeTable(std::string_view 
       if (element.get_object().get(entry) != simdjson::SUCCESS) {
         return BadResponse(kWhat, "an attribute definition is not an object");
       }
-      absl::StatusOr<std::string_view> name = internal::RequiredString(entry, "AttributeName", kWhat);
+      absl::StatusOr<std::string_view> name =
+          internal::RequiredString(entry, "AttributeName", kWhat);
       if (!name.ok()) return name.status();
-      absl::StatusOr<std::string_view> type = internal::RequiredString(entry, "AttributeType", kWhat);
+      absl::StatusOr<std::string_view> type =
+          internal::RequiredString(entry, "AttributeType", kWhat);
       if (!type.ok()) return type.status();
       description.attribute_definitions.push_back({std::string(*name), std::string(*type)});
     }

@@ -88,7 +88,7 @@ struct QueryRequest {
   std::string filter_expression;
   std::string projection_expression;
   std::map<std::string, std::string, std::less<>> expression_attribute_names;  // "#ts" -> "ts"
-  Item expression_attribute_values;                                           // ":w" -> S(...)
+  Item expression_attribute_values;                                            // ":w" -> S(...)
   std::optional<int> limit;
   bool scan_index_forward = true;
   bool consistent_read = false;

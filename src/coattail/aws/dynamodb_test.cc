@@ -13,8 +13,8 @@
 namespace coattail::aws {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CannedResponse;
+using ::testing::HasSubstr;
 using testing::RecordedRequest;
 using testing::TestHttpServer;
 
@@ -68,7 +68,8 @@ TEST(AttributeValueTest, SerializesEveryType) {
   EXPECT_EQ(Json(AttributeValue::NS({"1", "2.5"})), R"({"NS":["1","2.5"]})");
   EXPECT_EQ(Json(AttributeValue::BS({"hi"})), R"({"BS":["aGk="]})");
   std::string item;
-  AppendItemJson(item, Item{{"wallet", AttributeValue::S("0xaa")}, {"alpha", AttributeValue::N(0.5)}});
+  AppendItemJson(item,
+                 Item{{"wallet", AttributeValue::S("0xaa")}, {"alpha", AttributeValue::N(0.5)}});
   EXPECT_EQ(item, R"({"alpha":{"N":"0.5"},"wallet":{"S":"0xaa"}})");
 }
 
@@ -99,8 +100,8 @@ TEST_F(DynamoDbTest, BatchWriteItemRequestAndUnprocessedItems) {
   EXPECT_EQ(item.at("raw"), AttributeValue::B(std::string("\x00\xff", 2)));
   EXPECT_EQ(item.at("tags"), AttributeValue::SS({"x", "y"}));
   EXPECT_EQ(item.at("nested"),
-            AttributeValue::M({{"l", AttributeValue::L({AttributeValue::Null(),
-                                                        AttributeValue::Bool(true)})}}));
+            AttributeValue::M(
+                {{"l", AttributeValue::L({AttributeValue::Null(), AttributeValue::Bool(true)})}}));
 
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -201,8 +202,8 @@ TEST_F(DynamoDbTest, QueryRequestAndPagination) {
                                          {":z", AttributeValue::N(int64_t{0})}};
   request.limit = 2;
   request.scan_index_forward = false;
-  request.exclusive_start_key = Item{{"wallet", AttributeValue::S("0xaa")},
-                                     {"ts", AttributeValue::N(int64_t{9})}};
+  request.exclusive_start_key =
+      Item{{"wallet", AttributeValue::S("0xaa")}, {"ts", AttributeValue::N(int64_t{9})}};
   absl::StatusOr<QueryResult> result = dynamodb.Query(request);
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_EQ(result->items.size(), 2u);
@@ -229,8 +230,9 @@ TEST_F(DynamoDbTest, DescribeTableParsesAndReportsMissingTables) {
         "KeySchema":[{"AttributeName":"wallet","KeyType":"HASH"},{"AttributeName":"ts","KeyType":"RANGE"}],
         "AttributeDefinitions":[{"AttributeName":"wallet","AttributeType":"S"},
                                 {"AttributeName":"ts","AttributeType":"N"}]}})"),
-      CannedResponse::Json(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
-                                R"("message":"Requested resource not found: Table: nope not found"})"),
+      CannedResponse::Json(
+          400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
+               R"("message":"Requested resource not found: Table: nope not found"})"),
   });
   DynamoDbClient dynamodb = MakeClient(server);
   absl::StatusOr<TableDescription> table = dynamodb.DescribeTable("alerts");

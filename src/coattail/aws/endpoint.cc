@@ -43,8 +43,7 @@ bool IsUnreservedPathChar(char c) {
 
 absl::Status ValidateRegion(std::string_view region) {
   // curl parses the signing scope "aws:amz:REGION:SERVICE" with 64-byte fields.
-  bool ok = !region.empty() && region.size() <= 64 && region.front() != '-' &&
-            region.back() != '-';
+  bool ok = !region.empty() && region.size() <= 64 && region.front() != '-' && region.back() != '-';
   for (char c : region) {
     if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-')) {
@@ -75,9 +74,9 @@ absl::StatusOr<std::string> ResolveRegion(const Env& env, const SharedConfig& co
     source = "profile";
   }
   if (!region.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile \"",
-        config.profile, "\" has no `region` (", config.Describe(), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile \"",
+                     config.profile, "\" has no `region` (", config.Describe(), ")"));
   }
   if (absl::Status status = ValidateRegion(*region); !status.ok()) {
     return absl::InvalidArgumentError(
@@ -89,8 +88,8 @@ absl::StatusOr<std::string> ResolveRegion(const Env& env, const SharedConfig& co
 absl::StatusOr<std::string> NormalizeEndpointUrl(std::string_view url) {
   const std::string text(url);
   auto fail = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid endpoint URL \"",
-                                                   absl::CEscape(text), "\": ", ToAbsl(why)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid endpoint URL \"", absl::CEscape(text), "\": ", ToAbsl(why)));
   };
   std::unique_ptr<CURLU, CurlUrlDeleter> parsed(curl_url());
   if (parsed == nullptr) return absl::ResourceExhaustedError("curl_url() failed");
@@ -99,7 +98,8 @@ absl::StatusOr<std::string> NormalizeEndpointUrl(std::string_view url) {
   if (CURLUcode rc = curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(), 0); rc != CURLUE_OK) {
     return fail(absl::StrCat(curl_url_strerror(rc), "; expected http(s)://host[:port]"));
   }
-  const std::string scheme = absl::AsciiStrToLower(UrlPart(parsed.get(), CURLUPART_SCHEME).value_or(""));
+  const std::string scheme =
+      absl::AsciiStrToLower(UrlPart(parsed.get(), CURLUPART_SCHEME).value_or(""));
   if (scheme != "http" && scheme != "https") return fail("only http and https are supported");
   const std::string host = UrlPart(parsed.get(), CURLUPART_HOST).value_or("");
   if (host.empty()) return fail("no host");

@@ -27,10 +27,10 @@ SharedConfig ConfigWith(absl::flat_hash_map<std::string, std::string> profile_ke
 
 TEST(RegionTest, Precedence) {
   const SharedConfig config = ConfigWith({{"region", "eu-west-1"}});
-  EXPECT_EQ(*ResolveRegion(Env::FromMap({{"AWS_REGION", "us-west-2"},
-                                         {"AWS_DEFAULT_REGION", "us-east-1"}}),
-                           config),
-            "us-west-2");
+  EXPECT_EQ(
+      *ResolveRegion(
+          Env::FromMap({{"AWS_REGION", "us-west-2"}, {"AWS_DEFAULT_REGION", "us-east-1"}}), config),
+      "us-west-2");
   EXPECT_EQ(*ResolveRegion(Env::FromMap({{"AWS_DEFAULT_REGION", "us-east-1"}}), config),
             "us-east-1");
   EXPECT_EQ(*ResolveRegion(Env::FromMap({}), config), "eu-west-1");
@@ -108,11 +108,10 @@ TEST(NormalizeEndpointUrlTest, AcceptsAndNormalizes) {
 }
 
 TEST(NormalizeEndpointUrlTest, Rejects) {
-  for (const char* bad : {"localhost:4566", "ftp://host/", "http://", "http://user:pw@host/",
-                          "http://host/?a=b", "http://host/#frag", "http://host:99999/",
-                          "http://host/a%20b", "http://host/a b", ""}) {
-    EXPECT_EQ(NormalizeEndpointUrl(bad).status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+  for (const char* bad :
+       {"localhost:4566", "ftp://host/", "http://", "http://user:pw@host/", "http://host/?a=b",
+        "http://host/#frag", "http://host:99999/", "http://host/a%20b", "http://host/a b", ""}) {
+    EXPECT_EQ(NormalizeEndpointUrl(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 

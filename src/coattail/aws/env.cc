@@ -15,8 +15,8 @@ Env Env::Process() {
 }
 
 Env Env::FromMap(absl::flat_hash_map<std::string, std::string> vars) {
-  auto shared = std::make_shared<const absl::flat_hash_map<std::string, std::string>>(
-      std::move(vars));
+  auto shared =
+      std::make_shared<const absl::flat_hash_map<std::string, std::string>>(std::move(vars));
   return Env([shared](const std::string& name) -> std::optional<std::string> {
     auto it = shared->find(name);
     if (it == shared->end() || it->second.empty()) return std::nullopt;

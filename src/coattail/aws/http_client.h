@@ -4,13 +4,15 @@
 //
 // libcurl 7.88 traps this code is written around (see the .cc for the details):
 //  - never pass an `Expect:` header: curl signs it but does not send it (signature mismatch).
-//    Bodies over 1 MiB get curl's own, unsigned, `Expect: 100-continue`, which AWS accepts;
+//    Bodies over 1 MiB get curl's own, unsigned, `Expect: 100-continue` (plain HTTP/1.1; moto
+//    answers it at once; not yet tried against real Kinesis/DynamoDB endpoints);
 //  - the body must go through CURLOPT_POSTFIELDS, the only body curl hashes for the signature;
 //  - a caller-set X-Amz-Date is signed but then sent twice, so it is only a test hook here;
 //  - X-Amz-Security-Token is not added by curl: we add it (and curl then signs it, as required).
 #ifndef COATTAIL_AWS_HTTP_CLIENT_H_
 #define COATTAIL_AWS_HTTP_CLIENT_H_
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -46,6 +48,9 @@ struct ClientOptions {
   absl::Duration request_timeout = absl::Seconds(30);
   // How long curl waits for "100 Continue" before sending a body over 1 MiB anyway.
   absl::Duration expect_continue_timeout = absl::Seconds(1);
+  // A larger response fails with ResourceExhausted instead of growing memory without bound.
+  // GetRecords returns at most 10 MiB of data, base64-encoded: about 14 MiB of JSON.
+  size_t max_response_bytes = size_t{64} << 20;
   RetryPolicy retry;
   // nullopt: curl's default, the http_proxy / https_proxy / no_proxy variables. "": no proxy.
   std::optional<std::string> proxy;

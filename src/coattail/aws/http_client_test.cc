@@ -19,8 +19,8 @@
 namespace coattail::aws {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CannedResponse;
+using ::testing::HasSubstr;
 using testing::TestHttpServer;
 
 class HttpClientTest : public ::testing::Test {
@@ -247,6 +247,16 @@ TEST_F(HttpClientTest, Crc32MismatchIsRetriedAndMatchIsAccepted) {
   ASSERT_TRUE(body.ok()) << body.status();
   EXPECT_EQ(*body, good);
   EXPECT_EQ(client->last_call().attempts, 2);
+}
+
+TEST_F(HttpClientTest, OversizedResponseIsRefused) {
+  TestHttpServer server({CannedResponse::Json(200, std::string(4096, ' ') + "{}")});
+  options_.max_response_bytes = 1024;
+  auto client = MakeClient(server.url());
+  absl::StatusOr<std::string> body = client->Call("Kinesis_20131202.GetRecords", "{}");
+  EXPECT_EQ(body.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(body.status().message(), HasSubstr("larger than 1024 bytes"));
+  EXPECT_EQ(client->last_call().attempts, 1);
 }
 
 TEST_F(HttpClientTest, RejectsBadTargetsWithoutSending) {

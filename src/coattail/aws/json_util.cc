@@ -10,8 +10,7 @@ absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data()
 }  // namespace
 
 absl::Status BadResponse(std::string_view what, std::string_view detail) {
-  return absl::InternalError(
-      absl::StrCat(ToAbsl(what), ": unexpected response: ", ToAbsl(detail)));
+  return absl::InternalError(absl::StrCat(ToAbsl(what), ": unexpected response: ", ToAbsl(detail)));
 }
 
 absl::StatusOr<simdjson::dom::element> ParseResponse(simdjson::dom::parser& parser,

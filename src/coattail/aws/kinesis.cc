@@ -104,9 +104,9 @@ absl::StatusOr<KinesisClient> KinesisClient::FromEnv(const Env& env, ClientOptio
   return KinesisClient(*std::move(client));
 }
 
-absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(std::string_view stream,
-                                                           absl::Span<const PutRecordsEntry> entries,
-                                                           const PutRecordsLimits& limits) {
+absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(
+    std::string_view stream, absl::Span<const PutRecordsEntry> entries,
+    const PutRecordsLimits& limits) {
   constexpr std::string_view kWhat = "kinesis PutRecords";
   if (entries.empty()) return absl::InvalidArgumentError("PutRecords: no records");
   if (entries.size() > limits.max_records) {
@@ -152,7 +152,8 @@ absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(std::string_view stre
   absl::StatusOr<simdjson::dom::element> root = internal::ParseResponse(*parser_, *response, kWhat);
   if (!root.ok()) return root.status();
   const simdjson::dom::object object = root->get_object().value_unsafe();
-  absl::StatusOr<int64_t> reported_failed = internal::OptionalInt(object, "FailedRecordCount", 0, kWhat);
+  absl::StatusOr<int64_t> reported_failed =
+      internal::OptionalInt(object, "FailedRecordCount", 0, kWhat);
   if (!reported_failed.ok()) return reported_failed.status();
   simdjson::dom::array records;
   if (object["Records"].get_array().get(records) != simdjson::SUCCESS) {
@@ -182,12 +183,13 @@ absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(std::string_view stre
   // Results are matched to entries by position, so anything but a one-to-one answer would
   // attribute failures to the wrong records.
   if (result.records.size() != entries.size()) {
-    return BadResponse(kWhat, absl::StrCat(result.records.size(), " results for ",
-                                           entries.size(), " records"));
+    return BadResponse(
+        kWhat, absl::StrCat(result.records.size(), " results for ", entries.size(), " records"));
   }
   if (result.failed_record_count != *reported_failed) {
-    return BadResponse(kWhat, absl::StrCat("FailedRecordCount ", *reported_failed, " but ",
-                                           result.failed_record_count, " records have an ErrorCode"));
+    return BadResponse(kWhat,
+                       absl::StrCat("FailedRecordCount ", *reported_failed, " but ",
+                                    result.failed_record_count, " records have an ErrorCode"));
   }
   return result;
 }
@@ -225,12 +227,13 @@ absl::StatusOr<std::vector<Shard>> KinesisClient::ListShards(std::string_view st
         return BadResponse(kWhat, "a shard is not an object");
       }
       Shard& shard = shards.emplace_back();
-      absl::StatusOr<std::string_view> id = internal::RequiredString(shard_object, "ShardId", kWhat);
+      absl::StatusOr<std::string_view> id =
+          internal::RequiredString(shard_object, "ShardId", kWhat);
       if (!id.ok()) return id.status();
       shard.shard_id = std::string(*id);
-      for (auto [key, target] : {std::pair{"ParentShardId", &shard.parent_shard_id},
-                                 std::pair{"AdjacentParentShardId",
-                                           &shard.adjacent_parent_shard_id}}) {
+      for (auto [key, target] :
+           {std::pair{"ParentShardId", &shard.parent_shard_id},
+            std::pair{"AdjacentParentShardId", &shard.adjacent_parent_shard_id}}) {
         absl::StatusOr<std::string_view> value = internal::OptionalString(shard_object, key, kWhat);
         if (!value.ok()) return value.status();
         target->assign(value->data(), value->size());
@@ -277,9 +280,8 @@ absl::StatusOr<std::string> KinesisClient::GetShardIterator(std::string_view str
     case ShardIteratorStart::Type::kAtSequenceNumber:
     case ShardIteratorStart::Type::kAfterSequenceNumber:
       if (start.sequence_number.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("GetShardIterator ", ToAbsl(IteratorTypeName(start.type)),
-                         " needs a sequence number"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "GetShardIterator ", ToAbsl(IteratorTypeName(start.type)), " needs a sequence number"));
       }
       body.append(",\"StartingSequenceNumber\":");
       AppendJsonString(body, start.sequence_number);
@@ -365,7 +367,8 @@ absl::StatusOr<GetRecordsResult> KinesisClient::GetRecords(std::string_view shar
       record.approximate_arrival_ms = static_cast<int64_t>(std::llround(arrival_seconds * 1000.0));
     }
   }
-  absl::StatusOr<std::string_view> next = internal::OptionalString(object, "NextShardIterator", kWhat);
+  absl::StatusOr<std::string_view> next =
+      internal::OptionalString(object, "NextShardIterator", kWhat);
   if (!next.ok()) return next.status();
   if (!next->empty()) result.next_shard_iterator = std::string(*next);
   absl::StatusOr<int64_t> behind = internal::OptionalInt(object, "MillisBehindLatest", 0, kWhat);
@@ -379,7 +382,8 @@ absl::StatusOr<GetRecordsResult> KinesisClient::GetRecords(std::string_view shar
         return BadResponse(kWhat, "a child shard is not an object");
       }
       ChildShard& child = result.child_shards.emplace_back();
-      absl::StatusOr<std::string_view> id = internal::RequiredString(child_object, "ShardId", kWhat);
+      absl::StatusOr<std::string_view> id =
+          internal::RequiredString(child_object, "ShardId", kWhat);
       if (!id.ok()) return id.status();
       child.shard_id = std::string(*id);
       simdjson::dom::array parents;

@@ -27,8 +27,8 @@ namespace coattail::aws {
 // Streams are named by name or, when the string starts with "arn:", by ARN.
 
 struct PutRecordsEntry {
-  std::string_view data;           // raw bytes; base64-encoded on the wire
-  std::string_view partition_key;  // 1 to 256 characters of UTF-8
+  std::string_view data;                    // raw bytes; base64-encoded on the wire
+  std::string_view partition_key;           // 1 to 256 characters of UTF-8
   std::string_view explicit_hash_key = {};  // optional decimal 128-bit hash key
 };
 
@@ -140,8 +140,8 @@ class KinesisClient {
 // Splits `entries` into consecutive batches that each fit `limits`; returns the end offset of
 // every batch (the last one is entries.size()). InvalidArgument names the first entry that can
 // never fit (too large, or a partition key that is empty or longer than 256 characters).
-absl::StatusOr<std::vector<size_t>> PlanPutRecordsBatches(
-    absl::Span<const PutRecordsEntry> entries, const PutRecordsLimits& limits = {});
+absl::StatusOr<std::vector<size_t>> PlanPutRecordsBatches(absl::Span<const PutRecordsEntry> entries,
+                                                          const PutRecordsLimits& limits = {});
 
 // Accumulates records and sends them in PutRecords calls that fit the limits, resending only
 // the entries Kinesis rejects (with the client's backoff between rounds). Retried entries may
@@ -155,9 +155,9 @@ class PutRecordsBatcher {
     int max_resend_rounds = 8;
   };
   struct Stats {
-    int64_t records_sent = 0;     // accepted by Kinesis
-    int64_t calls = 0;            // PutRecords calls made
-    int64_t entries_resent = 0;   // entries sent again after a per-entry failure
+    int64_t records_sent = 0;    // accepted by Kinesis
+    int64_t calls = 0;           // PutRecords calls made
+    int64_t entries_resent = 0;  // entries sent again after a per-entry failure
   };
 
   PutRecordsBatcher(KinesisClient* kinesis, std::string stream, Options options);
@@ -165,7 +165,8 @@ class PutRecordsBatcher {
       : PutRecordsBatcher(kinesis, std::move(stream), Options()) {}
 
   // Buffers one record, first flushing the buffer if this record would not fit in the same
-  // call. A record that can never fit is an InvalidArgument error and is not buffered.
+  // call. A record that can never fit is an InvalidArgument error and is not buffered; so is a
+  // record whose preceding flush failed (its error is returned; Add it again later).
   absl::Status Add(std::string_view data, std::string_view partition_key);
 
   // Sends everything buffered. On error the entries not yet accepted stay buffered, so a later

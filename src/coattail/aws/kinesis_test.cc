@@ -16,9 +16,9 @@
 namespace coattail::aws {
 namespace {
 
+using testing::CannedResponse;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::CannedResponse;
 using testing::RecordedRequest;
 using testing::TestHttpServer;
 
@@ -59,8 +59,8 @@ CannedResponse PutRecordsAnswer(const RecordedRequest& request, const std::vecto
                          {"ErrorMessage", "Rate exceeded for shard shardId-000000000001"}});
       ++failed;
     } else {
-      records.push_back({{"SequenceNumber", absl::StrCat("4960", i)},
-                         {"ShardId", "shardId-000000000000"}});
+      records.push_back(
+          {{"SequenceNumber", absl::StrCat("4960", i)}, {"ShardId", "shardId-000000000000"}});
     }
   }
   return CannedResponse::Json(
@@ -107,8 +107,9 @@ TEST_F(KinesisTest, StreamArnIsSentAsStreamARN) {
 }
 
 TEST_F(KinesisTest, PutRecordsPartialFailureSaysWhichEntriesFailed) {
-  TestHttpServer server(
-      [](const RecordedRequest& request) { return PutRecordsAnswer(request, {1, 3}); });
+  TestHttpServer server([](const RecordedRequest& request) {
+    return PutRecordsAnswer(request, {1, 3});
+  });
   KinesisClient kinesis = MakeKinesis(server);
   const std::vector<PutRecordsEntry> entries = {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}};
   absl::StatusOr<PutRecordsResult> result = kinesis.PutRecords("s", entries);
@@ -125,10 +126,12 @@ TEST_F(KinesisTest, PutRecordsPartialFailureSaysWhichEntriesFailed) {
 TEST_F(KinesisTest, PutRecordsRejectsInconsistentResponses) {
   TestHttpServer server({
       // One result for two records.
-      CannedResponse::Json(200, R"({"FailedRecordCount":0,"Records":[{"SequenceNumber":"1","ShardId":"s"}]})"),
+      CannedResponse::Json(
+          200, R"({"FailedRecordCount":0,"Records":[{"SequenceNumber":"1","ShardId":"s"}]})"),
       // FailedRecordCount disagrees with the entries.
-      CannedResponse::Json(200, R"({"FailedRecordCount":1,"Records":[{"SequenceNumber":"1","ShardId":"s"},)"
-                                R"({"SequenceNumber":"2","ShardId":"s"}]})"),
+      CannedResponse::Json(
+          200, R"({"FailedRecordCount":1,"Records":[{"SequenceNumber":"1","ShardId":"s"},)"
+               R"({"SequenceNumber":"2","ShardId":"s"}]})"),
   });
   KinesisClient kinesis = MakeKinesis(server);
   const std::vector<PutRecordsEntry> entries = {{"a", "1"}, {"b", "2"}};
@@ -188,7 +191,8 @@ TEST(PlanPutRecordsBatchesTest, SplitsByCountAndBytes) {
 TEST_F(KinesisTest, BatcherResendsOnlyRejectedEntries) {
   int call = 0;
   TestHttpServer server([&call](const RecordedRequest& request) {
-    return PutRecordsAnswer(request, ++call == 1 ? std::vector<size_t>{1, 3} : std::vector<size_t>{});
+    return PutRecordsAnswer(request,
+                            ++call == 1 ? std::vector<size_t>{1, 3} : std::vector<size_t>{});
   });
   KinesisClient kinesis = MakeKinesis(server);
   PutRecordsBatcher batcher(&kinesis, "s");
@@ -231,7 +235,8 @@ TEST_F(KinesisTest, BatcherFlushesWhenTheNextRecordWouldNotFit) {
 TEST_F(KinesisTest, BatcherKeepsRejectedRecordsWhenGivingUp) {
   std::atomic<bool> reject{true};
   TestHttpServer server([&reject](const RecordedRequest& request) {
-    return PutRecordsAnswer(request, reject.load() ? std::vector<size_t>{0} : std::vector<size_t>{});
+    return PutRecordsAnswer(request,
+                            reject.load() ? std::vector<size_t>{0} : std::vector<size_t>{});
   });
   KinesisClient kinesis = MakeKinesis(server);
   PutRecordsBatcher::Options options;
@@ -349,12 +354,15 @@ TEST_F(KinesisTest, GetShardIteratorRequestPerStartType) {
 TEST_F(KinesisTest, GetRecordsDecodesRecords) {
   const std::string binary("\x00\x01\xfe\xff", 4);
   TestHttpServer server({CannedResponse::Json(
-      200, absl::StrCat(R"({"Records":[{"SequenceNumber":"49590338271490256608559692538361571095921575989136588898",)"
-                        R"("ApproximateArrivalTimestamp":1.767225600123E9,"Data":")",
-                        Base64Encode(binary), R"(","PartitionKey":"0xabc"},)"
-                        R"({"SequenceNumber":"2","ApproximateArrivalTimestamp":1767225601,)"
-                        R"("Data":"eyJ0eXBlIjoidHJhZGUifQ==","PartitionKey":"k","EncryptionType":"KMS"}],)"
-                        R"("NextShardIterator":"next-it","MillisBehindLatest":1500})"))});
+      200,
+      absl::StrCat(
+          R"({"Records":[{"SequenceNumber":"49590338271490256608559692538361571095921575989136588898",)"
+          R"("ApproximateArrivalTimestamp":1.767225600123E9,"Data":")",
+          Base64Encode(binary),
+          R"(","PartitionKey":"0xabc"},)"
+          R"({"SequenceNumber":"2","ApproximateArrivalTimestamp":1767225601,)"
+          R"("Data":"eyJ0eXBlIjoidHJhZGUifQ==","PartitionKey":"k","EncryptionType":"KMS"}],)"
+          R"("NextShardIterator":"next-it","MillisBehindLatest":1500})"))});
   KinesisClient kinesis = MakeKinesis(server);
   absl::StatusOr<GetRecordsResult> result = kinesis.GetRecords("it-1", 100);
   ASSERT_TRUE(result.ok()) << result.status();
@@ -392,7 +400,8 @@ TEST_F(KinesisTest, GetRecordsAtTheEndOfAClosedShard) {
 TEST_F(KinesisTest, GetRecordsErrors) {
   TestHttpServer server({
       CannedResponse::Json(200, R"({"Records":[{"SequenceNumber":"1","Data":"not base64!"}]})"),
-      CannedResponse::Json(400, R"({"__type":"ExpiredIteratorException","message":"Iterator expired"})"),
+      CannedResponse::Json(400,
+                           R"({"__type":"ExpiredIteratorException","message":"Iterator expired"})"),
   });
   KinesisClient kinesis = MakeKinesis(server);
   EXPECT_EQ(kinesis.GetRecords("it").status().code(), absl::StatusCode::kInternal);

@@ -3,6 +3,7 @@
 // verify signatures, so this checks the protocol layer (request shapes, response parsing,
 // pagination, 100-continue with a real HTTP server); sigv4_golden_test.cc checks the signing.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fcntl.h>
 #include <memory>
 #include <set>
 #include <string>
@@ -74,8 +74,8 @@ class MotoServer {
     posix_spawnattr_init(&attributes);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attributes, 0);
-    std::vector<std::string> args = {"python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                                     port_text};
+    std::vector<std::string> args = {"python3",   "-m", "moto.server", "-H",
+                                     "127.0.0.1", "-p", port_text};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -126,9 +126,7 @@ class MotoServer {
 
 class MotoTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    server_ = MotoServer::Start(&why_not_).release();
-  }
+  static void SetUpTestSuite() { server_ = MotoServer::Start(&why_not_).release(); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -162,9 +160,10 @@ std::string MotoTest::why_not_;
 TEST_F(MotoTest, KinesisRoundTrip) {
   absl::StatusOr<KinesisClient> kinesis = KinesisClient::FromEnv(MotoEnv(), Options());
   ASSERT_TRUE(kinesis.ok()) << kinesis.status();
-  ASSERT_TRUE(kinesis->client()
-                  .Call("Kinesis_20131202.CreateStream", R"({"StreamName":"trades","ShardCount":2})")
-                  .ok());
+  ASSERT_TRUE(
+      kinesis->client()
+          .Call("Kinesis_20131202.CreateStream", R"({"StreamName":"trades","ShardCount":2})")
+          .ok());
   absl::StatusOr<std::vector<Shard>> shards = kinesis->ListShards("trades");
   ASSERT_TRUE(shards.ok()) << shards.status();
   ASSERT_EQ(shards->size(), 2u);
@@ -233,9 +232,9 @@ TEST_F(MotoTest, KinesisRoundTrip) {
 TEST_F(MotoTest, DynamoDbRoundTrip) {
   absl::StatusOr<DynamoDbClient> dynamodb = DynamoDbClient::FromEnv(MotoEnv(), Options());
   ASSERT_TRUE(dynamodb.ok()) << dynamodb.status();
-  absl::StatusOr<std::string> created = dynamodb->client().Call(
-      "DynamoDB_20120810.CreateTable",
-      R"({"TableName":"alerts","BillingMode":"PAY_PER_REQUEST",
+  absl::StatusOr<std::string> created =
+      dynamodb->client().Call("DynamoDB_20120810.CreateTable",
+                              R"({"TableName":"alerts","BillingMode":"PAY_PER_REQUEST",
           "AttributeDefinitions":[{"AttributeName":"wallet","AttributeType":"S"},
                                   {"AttributeName":"ts","AttributeType":"N"}],
           "KeySchema":[{"AttributeName":"wallet","KeyType":"HASH"},
@@ -259,8 +258,8 @@ TEST_F(MotoTest, DynamoDbRoundTrip) {
   ASSERT_TRUE(dynamodb->BatchPutAll("alerts", items).ok());
 
   absl::StatusOr<std::optional<Item>> got = dynamodb->GetItem(
-      "alerts", {{"wallet", AttributeValue::S("0xaa")},
-                 {"ts", AttributeValue::N(int64_t{1767225600007})}},
+      "alerts",
+      {{"wallet", AttributeValue::S("0xaa")}, {"ts", AttributeValue::N(int64_t{1767225600007})}},
       /*consistent_read=*/true);
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_TRUE(got->has_value());

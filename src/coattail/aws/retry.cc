@@ -26,12 +26,8 @@ constexpr std::string_view kThrottlingErrors[] = {
 };
 
 constexpr std::string_view kTransientErrors[] = {
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalFailure",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
+    "RequestTimeout",      "RequestTimeoutException", "InternalFailure",
+    "InternalServerError", "ServiceUnavailable",      "ServiceUnavailableException",
 };
 
 bool Contains(const std::string_view* begin, const std::string_view* end, std::string_view s) {
@@ -80,8 +76,8 @@ absl::StatusCode StatusCodeForAwsError(long http_status, std::string_view type) 
   if (type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
       type == "MissingAuthenticationTokenException" || type == "IncompleteSignature" ||
       type == "IncompleteSignatureException" || type == "ExpiredTokenException" ||
-      type == "InvalidClientTokenId" || type == "SignatureDoesNotMatch" ||
-      http_status == 401 || http_status == 403) {
+      type == "InvalidClientTokenId" || type == "SignatureDoesNotMatch" || http_status == 401 ||
+      http_status == 403) {
     return absl::StatusCode::kUnauthenticated;
   }
   // ResourceInUseException ("already exists", or "being created/deleted"),

@@ -151,8 +151,8 @@ std::optional<std::string> SharedConfig::Get(std::string_view key) const {
 }
 
 std::string SharedConfig::Describe() const {
-  auto describe = [this](const std::string& path, bool found, bool has_section,
-                         std::string_view section_name) -> std::string {
+  auto describe = [](const std::string& path, bool found, bool has_section,
+                     std::string_view section_name) -> std::string {
     if (path.empty()) return "(no path: HOME is unset)";
     if (!found) return absl::StrCat(path, " (missing)");
     if (!has_section) return absl::StrCat(path, " (no [", ToAbsl(section_name), "] section)");

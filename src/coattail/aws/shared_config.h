@@ -32,8 +32,8 @@ struct IniFile {
 absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view path);
 
 struct SharedConfig {
-  std::string profile;           // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default"
-  bool profile_from_env = false; // true when AWS_PROFILE / AWS_DEFAULT_PROFILE chose it
+  std::string profile;            // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default"
+  bool profile_from_env = false;  // true when AWS_PROFILE / AWS_DEFAULT_PROFILE chose it
   // Empty when the path cannot be formed (neither the override variable nor HOME is set).
   std::string credentials_path;  // AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials
   std::string config_path;       // AWS_CONFIG_FILE, else $HOME/.aws/config

@@ -35,13 +35,13 @@
 namespace coattail::aws {
 namespace {
 
+using testing::CannedResponse;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::CannedResponse;
 using testing::RecordedRequest;
+using testing::SignV4;
 using testing::SigV4Key;
 using testing::SigV4Request;
-using testing::SignV4;
 using testing::TestHttpServer;
 
 constexpr char kAmzDateFormat[] = "%Y%m%dT%H%M%SZ";
@@ -87,8 +87,10 @@ const Vector kVectors[] = {
         "20260115T235959Z",
         "{\"TableName\":\"wallet-scores\",\"Key\":{\"wallet\":{\"S\":"
         "\"0x00000000000000000000000000000000000000aa\"}}}",
-        "POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:dynamodb.us-west-2.amazonaws.com\n"
-        "x-amz-date:20260115T235959Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE/session+token==\n"
+        "POST\n/\n\ncontent-type:application/"
+        "x-amz-json-1.0\nhost:dynamodb.us-west-2.amazonaws.com\n"
+        "x-amz-date:20260115T235959Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE/"
+        "session+token==\n"
         "x-amz-target:DynamoDB_20120810.GetItem\n\n"
         "content-type;host;x-amz-date;x-amz-security-token;x-amz-target\n"
         "e483cc020aae62b3f31de7e324214a6257cdbfe481d2b3dbccbac43fb65cb568",
@@ -106,7 +108,8 @@ const Vector kVectors[] = {
         "20251231T235959Z",
         "{\"RequestItems\":{\"alerts\":[{\"PutRequest\":{\"Item\":{\"id\":{\"S\":"
         "\"caf\xc3\xa9 \\\"q\\\"\\n\"},\"n\":{\"N\":\"617.25\"}}}}]}}",
-        "POST\n/\n\ncontent-type:application/x-amz-json-1.0\nhost:dynamodb.us-west-2.amazonaws.com\n"
+        "POST\n/\n\ncontent-type:application/"
+        "x-amz-json-1.0\nhost:dynamodb.us-west-2.amazonaws.com\n"
         "x-amz-date:20251231T235959Z\nx-amz-target:DynamoDB_20120810.BatchWriteItem\n\n"
         "content-type;host;x-amz-date;x-amz-target\n"
         "9dfffc7c4ff1b5372d5399d1153c368d49d275a0de021529f00a8d550dd12701",
@@ -157,8 +160,8 @@ std::string ExpectedAuthorization(const RecordedRequest& request, const AwsServi
   to_sign.method = request.method;
   to_sign.path = request.target;
   to_sign.body = request.body;
-  for (const std::string& name :
-       std::vector<std::string>(absl::StrSplit(SignedHeadersOf(request.Header("Authorization")), ';'))) {
+  for (const std::string& name : std::vector<std::string>(
+           absl::StrSplit(SignedHeadersOf(request.Header("Authorization")), ';'))) {
     // A header signed twice (the pinned X-Amz-Date) must be signed once: curl signs the
     // list it was given, and sends its own copy as well.
     to_sign.headers.emplace_back(name, request.Header(name));
@@ -174,7 +177,8 @@ TEST(SigV4ReferenceTest, ReproducesBotocoreVectors) {
                        {"X-Amz-Target", v.target},
                        {"Host", HostOf(v)},
                        {"X-Amz-Date", v.amz_date}};
-    if (*v.session_token != '\0') request.headers.emplace_back("X-Amz-Security-Token", v.session_token);
+    if (*v.session_token != '\0')
+      request.headers.emplace_back("X-Amz-Security-Token", v.session_token);
     const testing::SigV4Result result = SignV4(request, KeyFor(*v.service), v.amz_date);
     EXPECT_EQ(result.canonical_request, v.canonical_request) << v.name;
     EXPECT_EQ(result.string_to_sign, v.string_to_sign) << v.name;
@@ -237,8 +241,8 @@ TEST(CurlSigV4GoldenTest, PinnedDateSignatureMatchesBotocore) {
 TEST(CurlSigV4GoldenTest, ProductionPathSignatureVerifies) {
   for (const Vector& v : kVectors) {
     TestHttpServer server({CannedResponse::Json(200, "{}")});
-    absl::StatusOr<std::unique_ptr<AwsJsonClient>> client = AwsJsonClient::Create(
-        ConfigFor(*v.service, server.url(), v.session_token), TestOptions());
+    absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
+        AwsJsonClient::Create(ConfigFor(*v.service, server.url(), v.session_token), TestOptions());
     ASSERT_TRUE(client.ok()) << client.status();
     const absl::Time before = absl::Now();
     ASSERT_TRUE((*client)->Call(v.target, v.body).ok()) << v.name;
@@ -248,7 +252,8 @@ TEST(CurlSigV4GoldenTest, ProductionPathSignatureVerifies) {
     // Sent once, with curl's clock.
     ASSERT_EQ(request.HeaderValues("X-Amz-Date").size(), 1u);
     // Fixed-width timestamps order as text.
-    const std::string after_text = absl::FormatTime(kAmzDateFormat, absl::Now(), absl::UTCTimeZone());
+    const std::string after_text =
+        absl::FormatTime(kAmzDateFormat, absl::Now(), absl::UTCTimeZone());
     const std::string before_text = absl::FormatTime(kAmzDateFormat, before, absl::UTCTimeZone());
     EXPECT_GE(request.Header("X-Amz-Date"), before_text);
     EXPECT_LE(request.Header("X-Amz-Date"), after_text);
@@ -265,8 +270,8 @@ TEST(CurlSigV4GoldenTest, ProductionPathSignatureVerifies) {
 // not signed (botocore does not sign Expect either), and the signature still verifies.
 TEST(CurlSigV4GoldenTest, LargeBodyGetsAnUnsignedExpectContinue) {
   const std::string body =
-      absl::StrCat("{\"StreamName\":\"s\",\"Records\":[{\"Data\":\"",
-                   std::string(1536 * 1024, 'A'), "\",\"PartitionKey\":\"k\"}]}");
+      absl::StrCat("{\"StreamName\":\"s\",\"Records\":[{\"Data\":\"", std::string(1536 * 1024, 'A'),
+                   "\",\"PartitionKey\":\"k\"}]}");
   for (bool server_sends_continue : {true, false}) {
     TestHttpServer server({CannedResponse::Json(200, "{}")});
     server.set_send_continue(server_sends_continue);
@@ -310,8 +315,9 @@ TEST(CurlSigV4GoldenTest, EmptyExpectHeaderIsSignedButNotSentByOldCurl) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION,
-                   +[](char*, size_t size, size_t count, void*) { return size * count; });
+  curl_easy_setopt(
+      curl, CURLOPT_WRITEFUNCTION,
+      +[](char*, size_t size, size_t count, void*) { return size * count; });
   const CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);

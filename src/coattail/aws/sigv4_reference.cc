@@ -81,8 +81,8 @@ SigV4Result SignV4(const SigV4Request& request, const SigV4Key& key, std::string
   SigV4Result result;
   result.signed_headers = absl::StrJoin(names, ";");
   result.canonical_request =
-      absl::StrCat(request.method, "\n", request.path, "\n", request.query, "\n",
-                   canonical_headers, "\n", result.signed_headers, "\n", Sha256Hex(request.body));
+      absl::StrCat(request.method, "\n", request.path, "\n", request.query, "\n", canonical_headers,
+                   "\n", result.signed_headers, "\n", Sha256Hex(request.body));
   const std::string date(amz_date.substr(0, 8));
   const std::string scope = absl::StrCat(date, "/", key.region, "/", key.service, "/aws4_request");
   result.string_to_sign =

@@ -85,7 +85,8 @@ TestHttpServer::TestHttpServer(std::vector<CannedResponse> responses)
     : TestHttpServer([queue = std::make_shared<std::deque<CannedResponse>>(
                           std::make_move_iterator(responses.begin()),
                           std::make_move_iterator(responses.end()))](const RecordedRequest&) {
-        if (queue->empty()) return CannedResponse::Json(500, R"({"message":"no more canned responses"})");
+        if (queue->empty())
+          return CannedResponse::Json(500, R"({"message":"no more canned responses"})");
         CannedResponse next = std::move(queue->front());
         queue->pop_front();
         return next;
@@ -216,7 +217,8 @@ void TestHttpServer::Serve(int fd, int connection) {
                                    absl::string_view(ReasonPhrase(response.status).data(),
                                                      ReasonPhrase(response.status).size()),
                                    "\r\nContent-Length: ", response.body.size(), "\r\n");
-    for (const auto& [name, value] : response.headers) absl::StrAppend(&out, name, ": ", value, "\r\n");
+    for (const auto& [name, value] : response.headers)
+      absl::StrAppend(&out, name, ": ", value, "\r\n");
     absl::StrAppend(&out, "\r\n", response.body);
     if (!SendAll(fd, out)) return;
   }

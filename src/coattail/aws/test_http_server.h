@@ -22,7 +22,7 @@ namespace coattail::aws::testing {
 
 struct RecordedRequest {
   std::string method;
-  std::string target;  // request-target, e.g. "/"
+  std::string target;                                        // request-target, e.g. "/"
   std::vector<std::pair<std::string, std::string>> headers;  // in order, as received
   std::string body;
   int connection = 0;  // 1-based index of the TCP connection it came on
