@@ -14,6 +14,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
 
 # shellcheck source-path=SCRIPTDIR source=versions.env
+# shellcheck disable=SC1091  # versions.env sits beside this script (run shellcheck -x to follow)
 source "${SCRIPT_DIR}/versions.env"
 
 CACHE="${COATTAIL_CACHE:-${HOME}/.cache/coattail}"
@@ -360,7 +361,7 @@ step_aws_provider() {
   # replace directives) apply, as in the upstream release workflow.
   local -r work="${BUILD_DIR}/terraform-provider-aws-${ver}"
   rm -rf "${work}"
-  mkdir -p "${BUILD_DIR}" "${dest_dir}"
+  mkdir -p "${BUILD_DIR}"
   cp -R "${src}" "${work}"
   chmod -R u+w "${work}"
   local -r jobs="${COATTAIL_BUILD_JOBS:-$(nproc)}"
@@ -373,11 +374,11 @@ step_aws_provider() {
   log "a cold build takes hours on 2 cores; progress: tail -f ${log_file}"
   local rc=0
   (cd "${work}" && "${limit[@]}" "${GO}" build -v -p "${jobs}" -trimpath \
-    -o "${dest_dir}/${bin_name}.tmp" \
+    -o "${BUILD_DIR}/${bin_name}.tmp" \
     -ldflags "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=${ver}" \
     .) >>"${log_file}" 2>&1 || rc=$?
   if ((rc != 0)); then
-    rm -f "${dest_dir}/${bin_name}.tmp"
+    rm -f "${BUILD_DIR}/${bin_name}.tmp"
     if ((rc == 124 || rc == 137)) && ((PROVIDER_TIMEOUT > 0)); then
       PROVIDER_INCOMPLETE=1
       STEP_RESULT="NOT DONE: stopped at the ${PROVIDER_TIMEOUT}s limit; compiled packages stay in ${GOCACHE}, rerun to continue"
@@ -386,7 +387,10 @@ step_aws_provider() {
     tail -n 30 "${log_file}" >&2
     die "building terraform-provider-aws ${ver} failed (exit ${rc})"
   fi
-  mv -f "${dest_dir}/${bin_name}.tmp" "${dest_dir}/${bin_name}"
+  # Only a finished binary enters the mirror: terraform treats any version directory there as
+  # installable, so an interrupted build must not leave one behind.
+  mkdir -p "${dest_dir}"
+  mv -f "${BUILD_DIR}/${bin_name}.tmp" "${dest_dir}/${bin_name}"
   cp -f "${work}/LICENSE" "${dest_dir}/LICENSE.txt"
   rm -rf "${work}"
   write_stamp "${stamp}" "${want}"
@@ -418,6 +422,16 @@ step_aws5_link() {
 # Step: terraform CLI config using the mirror.
 #######################################
 step_terraformrc() {
+  # Heal mirrors left by an interrupted provider build (before builds went through BUILD_DIR): a
+  # version directory without its provider binary makes `terraform init` fail.
+  local version_dir
+  for version_dir in "${MIRROR_DIR}"/registry.terraform.io/hashicorp/aws/*/linux_amd64; do
+    [[ -d "${version_dir}" ]] || continue
+    if ! compgen -G "${version_dir}/terraform-provider-aws_*" >/dev/null; then
+      log "removing incomplete provider directory ${version_dir%/linux_amd64}"
+      rm -rf "${version_dir%/linux_amd64}"
+    fi
+  done
   local content
   content="$(cat <<EOF
 # Written by tools/bootstrap.sh: hashicorp providers come from the local
@@ -520,11 +534,11 @@ step_verify() {
   local -a versions=()
   local out
   (
-    export PATH="${BIN_DIR}:${PATH}"
-    terraform version | head -n1
+    export PATH="${BIN_DIR}:${PATH}" TF_CLI_CONFIG_FILE="${TERRAFORMRC}"
+    terraform version 2>/dev/null | head -n1
     tflint --version | head -n1
-    "${TFLINT_PLUGIN_DIR_PATH}/tflint-ruleset-aws" --version 2>/dev/null | head -n1 || true
-    trivy --version | head -n1
+    echo "tflint-ruleset-aws ${COATTAIL_TFLINT_RULESET_AWS_VERSION}"
+    echo "trivy $(trivy --version | sed -n 's/^Version: //p')"
     terraform-docs --version | head -n1
     echo "checkov $(checkov --version)"
     shellcheck --version | sed -n 's/^version: /shellcheck /p'
@@ -608,10 +622,12 @@ main() {
     log "  ${line}"
   done
   log "total $(fmt_duration $((SECONDS - start)))"
-  log "terraform mirror ${MIRROR_DIR} holds hashicorp/aws: $(
-    cd "${MIRROR_DIR}/registry.terraform.io/hashicorp/aws" 2>/dev/null \
-      && find . -mindepth 3 -maxdepth 3 -name 'terraform-provider-aws_*' \
-      | cut -d/ -f2 | sort -V | tr '\n' ' ')"
+  local -a mirrored=()
+  local f
+  for f in "${MIRROR_DIR}"/registry.terraform.io/hashicorp/aws/*/linux_amd64/terraform-provider-aws_*; do
+    [[ -x "${f}" ]] && mirrored+=("$(basename "$(dirname "$(dirname "${f}")")")")
+  done
+  log "terraform mirror ${MIRROR_DIR} holds hashicorp/aws: ${mirrored[*]:-nothing}"
   if ((PROVIDER_INCOMPLETE)); then
     log "WARNING: hashicorp/aws ${COATTAIL_AWS_PROVIDER_VERSION} is not built yet (time limit);"
     log "WARNING: run tools/bootstrap.sh again to continue where it stopped."
