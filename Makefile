@@ -9,7 +9,7 @@ COATTAIL_CACHE ?= $(HOME)/.cache/coattail
 export COATTAIL_CACHE
 
 .PHONY: help deps tools build build-asan demo test test-unit test-bench-tooling infra-check provider bench fuzz \
-        format lint clean
+        format lint clean e2e-infra test-scripts emulator
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,8 +37,21 @@ build-asan: deps
 demo: build ## Simulate a market, score it, print the leaderboard and the evaluation
 	@build/release/coattail demo
 
+# The AWS tests run against moto from the emulator's pinned venv, and must not skip.
 test-unit: build-asan ## Unit, property and end-to-end tests under ASan + UBSan
-	@ctest --preset asan -j $(JOBS)
+	@venv="$$(tests/emulator/emulator.sh venv)"; \
+	  COATTAIL_EMULATOR_PYTHON="$$venv/bin/python" COATTAIL_REQUIRE_EMULATOR=1 \
+	  ctest --preset asan -j $(JOBS)
+
+emulator: ## Prepare the local AWS emulator's venv (moto, pinned); see tests/emulator/README.md
+	@tests/emulator/emulator.sh venv
+
+e2e-infra: tools build-asan ## Apply, re-plan, assert, run the engine on Kinesis/DynamoDB, destroy (emulator)
+	@COATTAIL_BIN=build/asan/coattail tests/emulator/e2e_infra.sh
+
+test-scripts: deps tools ## shellcheck + bats tests of scripts/ and the emulator harness
+	@shellcheck -x scripts/*.sh scripts/lib/*.sh tests/emulator/*.sh tests/emulator/stack_hooks/*.sh
+	@eval "$$(tools/bootstrap.sh --print-env)"; bats tests/emulator/emulator.bats scripts/tests
 
 infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terraform-docs
 	@tests/infra/infra_check.sh
@@ -46,7 +59,7 @@ infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terra
 test-bench-tooling: ## The benchmark's DuckDB reference and comparison tooling (pytest)
 	@tests/bench/run_bench.sh --selftest
 
-test: test-unit test-bench-tooling infra-check ## Everything CI runs
+test: test-unit test-bench-tooling infra-check test-scripts e2e-infra ## Everything CI runs
 
 bench: build ## Engine vs DuckDB on >= 10M events (one core)
 	@tests/bench/run_bench.sh
@@ -66,6 +79,8 @@ lint: build ## clang-tidy on the sources; ruff, mypy and shellcheck on the tooli
 	  xargs clang-tidy -p build/release --quiet
 	@tests/bench/run_bench.sh --lint
 	@git ls-files '*.sh' .ci/run | xargs shellcheck
+	@git ls-files 'tests/emulator/*.py' | xargs $(COATTAIL_CACHE)/venv-bench/bin/ruff check \
+	  --config tests/emulator/ruff.toml
 
 clean: ## Remove build outputs
 	@rm -rf build out

@@ -142,13 +142,16 @@ resource "aws_api_gateway_deployment" "this" {
   description = "Managed by terraform; replaced whenever a route changes"
 
   triggers = {
+    # The routes' ids and configured arguments only. Whole resource objects would also hash
+    # computed attributes that the provider turns from null into []/{} on the first refresh
+    # after a create (cache_key_parameters, request_templates, request_models, ...), which
+    # replaced the deployment on the apply after every create.
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.top,
-      aws_api_gateway_resource.wallet,
-      aws_api_gateway_resource.wallet_alerts,
-      aws_api_gateway_method.get,
-      aws_api_gateway_integration.get,
-      aws_api_gateway_request_validator.params,
+      local.resource_ids,
+      local.methods,
+      { for k, m in aws_api_gateway_method.get : k => [m.id, m.authorization, m.api_key_required, m.request_validator_id, m.request_parameters] },
+      { for k, i in aws_api_gateway_integration.get : k => [i.id, i.type, i.integration_http_method, i.uri] },
+      [aws_api_gateway_request_validator.params.id, aws_api_gateway_request_validator.params.validate_request_parameters],
     ]))
   }
 

@@ -474,4 +474,17 @@ absl::Status PutRecordsBatcher::Flush() {
   return absl::OkStatus();
 }
 
+std::vector<std::pair<std::string, std::string>> PutRecordsBatcher::TakeBuffered() {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(pending_.size());
+  for (const Pending& p : pending_) {
+    const PutRecordsEntry e = EntryOf(p);
+    out.emplace_back(std::string(e.data), std::string(e.partition_key));
+  }
+  pending_.clear();
+  buffer_.clear();
+  pending_bytes_ = 0;
+  return out;
+}
+
 }  // namespace coattail::aws

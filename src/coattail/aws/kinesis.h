@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -172,6 +173,10 @@ class PutRecordsBatcher {
   // Sends everything buffered. On error the entries not yet accepted stay buffered, so a later
   // Flush retries them; entries Kinesis accepted are never sent twice by the batcher.
   absl::Status Flush();
+
+  // Removes and returns every buffered record as (data, partition key): after Flush gave up on
+  // records Kinesis kept rejecting, the caller dead-letters them instead of losing them.
+  std::vector<std::pair<std::string, std::string>> TakeBuffered();
 
   size_t buffered_records() const { return pending_.size(); }
   const Stats& stats() const { return stats_; }

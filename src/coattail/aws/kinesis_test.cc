@@ -259,6 +259,36 @@ TEST_F(KinesisTest, BatcherKeepsRejectedRecordsWhenGivingUp) {
   EXPECT_EQ(batcher.stats().records_sent, 2);
 }
 
+TEST_F(KinesisTest, BatcherHandsOverTheRecordsItGaveUpOn) {
+  // Kinesis keeps rejecting the record "second" (e.g. a KMS error on its shard) and accepts the
+  // rest.
+  TestHttpServer server([](const RecordedRequest& request) {
+    const nlohmann::json body = BodyOf(request);
+    std::vector<size_t> fail;
+    for (size_t i = 0; i < body["Records"].size(); ++i) {
+      if (body["Records"][i]["Data"] == Base64Encode("second")) fail.push_back(i);
+    }
+    return PutRecordsAnswer(request, fail);
+  });
+  KinesisClient kinesis = MakeKinesis(server);
+  PutRecordsBatcher::Options options;
+  options.max_resend_rounds = 1;
+  PutRecordsBatcher batcher(&kinesis, "s", options);
+  ASSERT_TRUE(batcher.Add("first", "k1").ok());
+  ASSERT_TRUE(batcher.Add("second", "k2").ok());
+  ASSERT_TRUE(batcher.Add("third", "k3").ok());
+  ASSERT_EQ(batcher.Flush().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(batcher.stats().records_sent, 2);
+  const std::vector<std::pair<std::string, std::string>> left = batcher.TakeBuffered();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].first, "second");
+  EXPECT_EQ(left[0].second, "k2");
+  EXPECT_EQ(batcher.buffered_records(), 0u);
+  const size_t calls = server.requests().size();
+  EXPECT_TRUE(batcher.Flush().ok());  // nothing left: no call
+  EXPECT_EQ(server.requests().size(), calls);
+}
+
 TEST_F(KinesisTest, BatcherKeepsEverythingWhenTheCallFails) {
   TestHttpServer server({CannedResponse::Json(
       400, R"({"__type":"ResourceNotFoundException","message":"Stream s not found"})")});

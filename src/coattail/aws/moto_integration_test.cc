@@ -1,16 +1,7 @@
 // End-to-end against moto's server mode (the local AWS emulator on this platform), started by the
-// test on 127.0.0.1 and stopped at the end. Skipped when moto is not installed. moto does not
+// test on 127.0.0.1 and stopped at the end (see moto_server.h for when it skips). moto does not
 // verify signatures, so this checks the protocol layer (request shapes, response parsing,
 // pagination, 100-continue with a real HTTP server); sigv4_golden_test.cc checks the signing.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <memory>
 #include <set>
@@ -21,126 +12,22 @@
 #include "absl/time/clock.h"
 #include "coattail/aws/dynamodb.h"
 #include "coattail/aws/kinesis.h"
+#include "coattail/aws/moto_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
 
 namespace coattail::aws {
 namespace {
 
 using ::testing::HasSubstr;
 
-int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) return -1;
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool Accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// `python3 -m moto.server` in its own process group, so the whole tree stops with it.
-class MotoServer {
- public:
-  static std::unique_ptr<MotoServer> Start(std::string* why_not) {
-    const int port = FreeLoopbackPort();
-    if (port <= 0) {
-      *why_not = "no free port";
-      return nullptr;
-    }
-    const std::string port_text = std::to_string(port);
-    const std::string log = ::testing::TempDir() + "/moto_server_" + port_text + ".log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    std::vector<std::string> args = {"python3",   "-m", "moto.server", "-H",
-                                     "127.0.0.1", "-p", port_text};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, "python3", &actions, &attributes, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (rc != 0) {
-      *why_not = "cannot run python3";
-      return nullptr;
-    }
-    auto server = std::unique_ptr<MotoServer>(new MotoServer(pid, port));
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (absl::Now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        server->pid_ = 0;
-        *why_not = "moto.server exited (is moto installed?), see " + log;
-        return nullptr;
-      }
-      if (Accepts(port)) return server;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    *why_not = "moto.server did not start listening within 30 s";
-    return nullptr;
-  }
-
-  ~MotoServer() {
-    if (pid_ <= 0) return;
-    ::kill(-pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    ::kill(-pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-
-  int port() const { return port_; }
-
- private:
-  MotoServer(pid_t pid, int port) : pid_(pid), port_(port) {}
-  pid_t pid_;
-  int port_;
-};
-
-class MotoTest : public ::testing::Test {
+class MotoTest : public testing::MotoTest {
  protected:
-  static void SetUpTestSuite() { server_ = MotoServer::Start(&why_not_).release(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (server_ == nullptr) GTEST_SKIP() << why_not_;
-  }
-
   Env MotoEnv() const {
     return Env::FromMap({{"AWS_ACCESS_KEY_ID", "testing"},
                          {"AWS_SECRET_ACCESS_KEY", "testing"},
                          {"AWS_REGION", "us-east-1"},
-                         {"AWS_ENDPOINT_URL", absl::StrCat("http://127.0.0.1:", server_->port())}});
+                         {"AWS_ENDPOINT_URL", server().endpoint()}});
   }
 
   ClientOptions Options() const {
@@ -149,13 +36,7 @@ class MotoTest : public ::testing::Test {
     options.request_timeout = absl::Seconds(20);
     return options;
   }
-
-  static MotoServer* server_;
-  static std::string why_not_;
 };
-
-MotoServer* MotoTest::server_ = nullptr;
-std::string MotoTest::why_not_;
 
 TEST_F(MotoTest, KinesisRoundTrip) {
   absl::StatusOr<KinesisClient> kinesis = KinesisClient::FromEnv(MotoEnv(), Options());

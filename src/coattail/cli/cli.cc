@@ -1,8 +1,10 @@
 #include "coattail/cli/cli.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,13 +19,17 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "coattail/aws/env.h"
+#include "coattail/aws/kinesis.h"
 #include "coattail/cli/duration.h"
 #include "coattail/engine/engine_config.h"
+#include "coattail/io/line_reader.h"
 #include "coattail/pipeline/json_format.h"
 #include "coattail/pipeline/runner.h"
 #include "coattail/sim/config.h"
 #include "coattail/sim/simulator.h"
 #include "coattail/store/sqlite_store.h"
+#include "coattail/stream/producer.h"
 #include "simdjson.h"
 
 namespace coattail::cli {
@@ -377,6 +383,76 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   return kExitOk;
 }
 
+// SIGINT / SIGTERM end a stream run cleanly: the current event is finished and a checkpoint
+// committed, so a restart continues exactly where it stopped.
+std::atomic<bool> g_stop{false};
+
+void RequestStop(int /*signal*/) { g_stop.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = RequestStop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+struct ProduceFlags {
+  std::string input = "-";
+  std::string record_bytes_text;
+  std::string linger = "500ms";
+};
+
+int RunProduce(stream::ProducerOptions options, const ProduceFlags& flags) {
+  if (!flags.record_bytes_text.empty()) {
+    uint64_t bytes = 0;
+    if (!absl::SimpleAtoi(flags.record_bytes_text, &bytes)) {
+      return Fail(absl::InvalidArgumentError("--record-bytes must be a number of bytes"));
+    }
+    options.record_bytes = static_cast<size_t>(bytes);
+  }
+  absl::StatusOr<int64_t> linger = ParseDurationMs(flags.linger);
+  if (!linger.ok()) return Fail(linger.status());
+  options.linger = std::chrono::milliseconds(*linger);
+  absl::StatusOr<aws::KinesisClient> kinesis = aws::KinesisClient::FromEnv(aws::Env::Process());
+  if (!kinesis.ok()) return Fail(kinesis.status());
+  absl::StatusOr<std::unique_ptr<stream::Producer>> producer =
+      stream::Producer::Create(&*kinesis, std::move(options));
+  if (!producer.ok()) return Fail(producer.status());
+  absl::StatusOr<std::unique_ptr<io::LineReader>> reader = io::LineReader::Open(flags.input);
+  if (!reader.ok()) return Fail(reader.status());
+  const auto started = std::chrono::steady_clock::now();
+  io::Line line;
+  absl::Status status;
+  while (status.ok() && (*reader)->Next(line)) status = (*producer)->Add(line);
+  if (status.ok()) status = (*reader)->status();
+  // Whatever was accepted is sent even when the input failed part way.
+  absl::Status flushed = (*producer)->Flush();
+  if (status.ok()) status = flushed;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const stream::ProducerStats st = (*producer)->stats();
+  const auto ratio = [](int64_t a, int64_t b) {
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+  };
+  std::string out = absl::StrCat(
+      "lines_read=", st.lines, "\nsent=", st.events_sent, "\ndead_lettered=", st.dead_lettered,
+      "\nbalanced=", st.lines == st.events_sent + st.dead_lettered ? "yes" : "NO",
+      "\nrecords=", st.records_sent, "\nput_records_calls=", st.calls,
+      "\nretried=", st.entries_resent, "\ndead_letter_records=", st.dead_letter_records);
+  absl::StrAppend(&out, absl::StrFormat("\nevents_per_record=%.1f\nrecords_per_call=%.1f",
+                                        ratio(st.events_sent, st.records_sent),
+                                        ratio(st.records_sent, st.calls)));
+  for (const auto& [reason, count] : st.dead_letter_reasons) {
+    absl::StrAppend(&out, "\ndead_lettered[", reason, "]=", count);
+  }
+  absl::StrAppend(&out, absl::StrFormat("\nseconds=%.3f\nevents_per_sec=%.0f\n", seconds,
+                                        seconds > 0 ? static_cast<double>(st.lines) / seconds : 0));
+  std::fputs(out.c_str(), stdout);
+  if (!status.ok()) return Fail(status);
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -398,7 +474,18 @@ int RunCli(int argc, char** argv) {
   EngineFlags run_flags;
   pipeline::RunOptions run_options;
   CLI::App* run = app.add_subcommand("run", "Score wallets and raise alerts from an event stream");
-  run->add_option("--in", run_options.input, "Events NDJSON file, or - for stdin")->required();
+  run->add_option("--in", run_options.input,
+                  "Events: an NDJSON file, - for stdin, or kinesis:STREAM (every shard; AWS "
+                  "credentials, AWS_REGION and AWS_ENDPOINT_URL from the environment)")
+      ->required();
+  run->add_option("--sink", run_options.sink,
+                  "Also write alerts to dynamodb:TABLE (BatchWriteItem, idempotent keys)");
+  run->add_option("--scores-table", run_options.scores_table,
+                  "With --sink: DynamoDB table for wallet scores, written at the end of the run");
+  std::string stop_when_idle;
+  run->add_option("--stop-when-idle", stop_when_idle,
+                  "kinesis: input: end the run once every shard has been caught up this long "
+                  "(default: run until SIGINT/SIGTERM)");
   run->add_option("--db", run_options.db, "SQLite state database (resumes when it exists)")
       ->required();
   run->add_option("--alerts", run_options.alerts_path, "Write alerts to this NDJSON file");
@@ -410,6 +497,29 @@ int RunCli(int argc, char** argv) {
                   "Checkpoint every N lines (0 = only at the end)")
       ->default_val(run_options.checkpoint_every_lines);
   run_flags.Register(run, run_config);
+
+  stream::ProducerOptions produce_options;
+  ProduceFlags produce_flags;
+  CLI::App* produce =
+      app.add_subcommand("produce", "Validate events and write them to a Kinesis stream");
+  produce->add_option("--in", produce_flags.input, "Events NDJSON file, or - for stdin")
+      ->default_val(produce_flags.input);
+  produce->add_option("--stream", produce_options.stream, "Trades stream (name or ARN)")
+      ->required();
+  produce
+      ->add_option("--dead-letter-stream", produce_options.dead_letter_stream,
+                   "Stream for rejected lines, with their reasons")
+      ->required();
+  produce->add_option("--record-bytes", produce_flags.record_bytes_text,
+                      "Target size of a record packing several events (default 32768)");
+  produce
+      ->add_option("--linger", produce_flags.linger,
+                   "Send a partly filled record once its oldest event waited this long")
+      ->default_val(produce_flags.linger);
+  produce->footer(
+      "Events bound for one shard are packed into newline-framed records (partition key: the "
+      "wallet of a trade, the token of a price). To stream the simulator: coattail simulate "
+      "--out - --truth truth.json | coattail produce --stream S --dead-letter-stream D");
 
   std::string db;
   int limit = 20;
@@ -458,11 +568,21 @@ int RunCli(int argc, char** argv) {
   if (*run) {
     if (absl::Status s = run_flags.Apply(run_config); !s.ok()) return Fail(s);
     run_options.progress = isatty(STDERR_FILENO) == 1;
+    if (!stop_when_idle.empty()) {
+      absl::StatusOr<int64_t> idle = ParseDurationMs(stop_when_idle);
+      if (!idle.ok()) return Fail(idle.status());
+      run_options.idle_exit = std::chrono::milliseconds(*idle);
+    }
+    if (!pipeline::StreamOf(run_options.input).empty()) {
+      InstallStopHandlers();
+      run_options.stop = &g_stop;
+    }
     absl::StatusOr<pipeline::RunResult> result = pipeline::RunPipeline(run_config, run_options);
     if (!result.ok()) return Fail(result.status());
     std::fputs(pipeline::FormatSummary(*result).c_str(), stdout);
     return kExitOk;
   }
+  if (*produce) return RunProduce(std::move(produce_options), produce_flags);
   if (*top) return RunTop(db, limit, format, horizon);
   if (*wallet) return RunWallet(db, address, format);
   if (*demo) {

@@ -135,16 +135,21 @@ absl::StatusOr<std::unique_ptr<DeadLetterWriter>> DeadLetterWriter::Open(const s
 DeadLetterWriter::DeadLetterWriter(std::unique_ptr<NdjsonFileWriter> file)
     : file_(std::move(file)) {}
 
+void AppendDeadLetterRecord(std::string& out, int64_t line_number, std::string_view reason,
+                            std::string_view raw_line) {
+  out.append("{\"line\":");
+  AppendInt(out, line_number);
+  out.append(",\"reason\":");
+  AppendJsonString(out, reason);
+  out.append(",\"raw\":");
+  AppendJsonString(out, raw_line);
+  out.push_back('}');
+}
+
 absl::Status DeadLetterWriter::Write(int64_t line_number, std::string_view reason,
                                      std::string_view raw_line) {
   record_.clear();
-  record_.append("{\"line\":");
-  AppendInt(record_, line_number);
-  record_.append(",\"reason\":");
-  AppendJsonString(record_, reason);
-  record_.append(",\"raw\":");
-  AppendJsonString(record_, raw_line);
-  record_.push_back('}');
+  AppendDeadLetterRecord(record_, line_number, reason, raw_line);
   if (absl::Status s = file_->Append(record_); !s.ok()) return s;
   Count(reason, 1);
   return absl::OkStatus();

@@ -70,6 +70,11 @@ class NdjsonFileWriter {
   absl::Status error_;
 };
 
+// Appends one dead-letter record, {"line":N,"reason":"...","raw":"..."}, without a newline: the
+// format of the dead-letter file and of the dead-letter stream.
+void AppendDeadLetterRecord(std::string& out, int64_t line_number, std::string_view reason,
+                            std::string_view raw_line);
+
 // The dead-letter file: one {"line":N,"reason":"...","raw":"..."} record per rejected input line,
 // plus rejection counts per reason for the run summary.
 class DeadLetterWriter {

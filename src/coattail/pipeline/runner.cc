@@ -13,11 +13,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "coattail/aws/dynamodb.h"
+#include "coattail/aws/kinesis.h"
 #include "coattail/engine/hash.h"
 #include "coattail/io/line_reader.h"
 #include "coattail/io/ndjson_file_writer.h"
 #include "coattail/pipeline/json_format.h"
 #include "coattail/store/sqlite_store.h"
+#include "coattail/stream/dynamodb_sink.h"
+#include "coattail/stream/kinesis_source.h"
 
 namespace coattail::pipeline {
 namespace {
@@ -75,9 +79,99 @@ class DeadLetterSink : public engine::RejectSink {
   absl::Status status_;
 };
 
+// Where lines come from, and where the run stands in them for a checkpoint.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // The next line, followed by event::kParsePadding readable bytes; false at the end or on error.
+  virtual bool Next(io::Line& line) = 0;
+  virtual absl::Status status() const = 0;
+  virtual void SavePosition(store::Checkpoint& c) const = 0;
+};
+
+class FileSource : public Source {
+ public:
+  static absl::StatusOr<std::unique_ptr<FileSource>> Open(const std::string& path,
+                                                          const store::Checkpoint* resume) {
+    absl::StatusOr<std::unique_ptr<io::LineReader>> reader = io::LineReader::Open(path);
+    if (!reader.ok()) return reader.status();
+    auto source = std::unique_ptr<FileSource>(new FileSource(*std::move(reader)));
+    if (resume != nullptr) {
+      if (absl::Status s = source->reader_->SkipTo(resume->input_offset, resume->input_line);
+          !s.ok()) {
+        return s;
+      }
+      source->offset_ = resume->input_offset;
+      source->line_ = resume->input_line;
+    }
+    return source;
+  }
+  bool Next(io::Line& line) override {
+    if (!reader_->Next(line)) return false;
+    offset_ = line.end_offset;
+    line_ = line.number;
+    return true;
+  }
+  absl::Status status() const override { return reader_->status(); }
+  void SavePosition(store::Checkpoint& c) const override {
+    c.input_offset = offset_;
+    c.input_line = line_;
+  }
+
+ private:
+  explicit FileSource(std::unique_ptr<io::LineReader> reader) : reader_(std::move(reader)) {}
+  std::unique_ptr<io::LineReader> reader_;
+  int64_t offset_ = 0;
+  int64_t line_ = 0;
+};
+
+// Events of a Kinesis stream; a "line" number is the event's ordinal in the run's input.
+class StreamSource : public Source {
+ public:
+  static absl::StatusOr<std::unique_ptr<StreamSource>> Open(const std::string& stream,
+                                                            const RunOptions& options,
+                                                            const store::Checkpoint* resume) {
+    absl::StatusOr<aws::KinesisClient> kinesis = aws::KinesisClient::FromEnv(aws::Env::Process());
+    if (!kinesis.ok()) return kinesis.status();
+    auto source = std::unique_ptr<StreamSource>(new StreamSource(*std::move(kinesis)));
+    stream::KinesisSourceOptions source_options;
+    source_options.stream = stream;
+    source_options.idle_exit = options.idle_exit;
+    source_options.stop = options.stop;
+    absl::StatusOr<std::unique_ptr<stream::KinesisSource>> reader = stream::KinesisSource::Create(
+        &source->kinesis_, std::move(source_options),
+        resume != nullptr ? resume->shard_positions : std::vector<store::ShardPosition>());
+    if (!reader.ok()) return reader.status();
+    source->reader_ = *std::move(reader);
+    if (resume != nullptr) source->line_ = resume->input_line;
+    return source;
+  }
+  bool Next(io::Line& line) override {
+    std::string_view event;
+    if (!reader_->Next(event)) return false;
+    line.text = event;
+    line.number = ++line_;
+    line.end_offset = 0;
+    line.too_long = false;
+    return true;
+  }
+  absl::Status status() const override { return reader_->status(); }
+  void SavePosition(store::Checkpoint& c) const override {
+    c.input_line = line_;
+    c.shard_positions = reader_->Positions();
+  }
+  const stream::KinesisSource& reader() const { return *reader_; }
+
+ private:
+  explicit StreamSource(aws::KinesisClient kinesis) : kinesis_(std::move(kinesis)) {}
+  aws::KinesisClient kinesis_;
+  std::unique_ptr<stream::KinesisSource> reader_;
+  int64_t line_ = 0;
+};
+
 // Identifies the input across restarts: a resumed run must read the same bytes it stopped in.
 std::string InputFingerprint(const std::string& path) {
-  if (path == "-") return "";
+  if (path == "-" || !StreamOf(path).empty()) return "";
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return "";
   std::string head(64 * 1024, '\0');
@@ -108,6 +202,12 @@ absl::Status ExportStats(const engine::Engine& engine, const std::string& path) 
 
 }  // namespace
 
+std::string StreamOf(const std::string& input) {
+  constexpr std::string_view kPrefix = "kinesis:";
+  if (input.size() <= kPrefix.size() || input.compare(0, kPrefix.size(), kPrefix) != 0) return "";
+  return input.substr(kPrefix.size());
+}
+
 absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
                                       const RunOptions& options) {
   const auto started = Clock::now();
@@ -134,6 +234,30 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     }
   }
 
+  std::unique_ptr<aws::DynamoDbClient> dynamodb;
+  std::unique_ptr<stream::DynamoDbSink> dynamodb_sink;
+  if (!options.sink.empty()) {
+    constexpr std::string_view kPrefix = "dynamodb:";
+    if (options.sink.size() <= kPrefix.size() ||
+        options.sink.compare(0, kPrefix.size(), kPrefix) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--sink must be dynamodb:TABLE, got '", options.sink, "'"));
+    }
+    absl::StatusOr<aws::DynamoDbClient> client = aws::DynamoDbClient::FromEnv(aws::Env::Process());
+    if (!client.ok()) return client.status();
+    dynamodb = std::make_unique<aws::DynamoDbClient>(*std::move(client));
+    stream::DynamoDbSinkOptions sink_options;
+    sink_options.alerts_table = options.sink.substr(kPrefix.size());
+    sink_options.scores_table = options.scores_table;
+    dynamodb_sink = std::make_unique<stream::DynamoDbSink>(dynamodb.get(), sink_options);
+  } else if (!options.scores_table.empty()) {
+    return absl::InvalidArgumentError("--scores-table needs --sink dynamodb:TABLE");
+  }
+  const std::string stream_name = StreamOf(options.input);
+  if (stream_name.empty() && options.idle_exit.count() > 0) {
+    return absl::InvalidArgumentError("--stop-when-idle applies to a kinesis: input only");
+  }
+
   absl::StatusOr<std::unique_ptr<io::NdjsonFileWriter>> alerts_file;
   if (!options.alerts_path.empty()) {
     alerts_file = io::NdjsonFileWriter::Open(options.alerts_path);
@@ -150,17 +274,26 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
       engine::Engine::Create(config, &alert_sink, &reject_sink);
   if (!engine.ok()) return engine.status();
 
-  absl::StatusOr<std::unique_ptr<io::LineReader>> reader = io::LineReader::Open(options.input);
-  if (!reader.ok()) return reader.status();
+  const store::Checkpoint* resume = checkpoint->has_value() ? &**checkpoint : nullptr;
+  std::unique_ptr<Source> source;
+  StreamSource* stream_source = nullptr;
+  if (stream_name.empty()) {
+    absl::StatusOr<std::unique_ptr<FileSource>> file = FileSource::Open(options.input, resume);
+    if (!file.ok()) return file.status();
+    source = *std::move(file);
+  } else {
+    absl::StatusOr<std::unique_ptr<StreamSource>> kinesis =
+        StreamSource::Open(stream_name, options, resume);
+    if (!kinesis.ok()) return kinesis.status();
+    stream_source = kinesis->get();
+    source = *std::move(kinesis);
+  }
 
-  int64_t offset = 0;
-  int64_t line_number = 0;
   // Output files are cut back to their size at the checkpoint: whatever was written after it will
   // be written again, identically, by the resumed run.
-  if (checkpoint->has_value()) {
-    const store::Checkpoint& c = **checkpoint;
+  if (resume != nullptr) {
+    const store::Checkpoint& c = *resume;
     if (absl::Status s = (*engine)->LoadState(c.engine_state); !s.ok()) return s;
-    if (absl::Status s = (*reader)->SkipTo(c.input_offset, c.input_line); !s.ok()) return s;
     if (alerts_writer != nullptr) {
       if (absl::Status s = alerts_writer->TruncateTo(c.alerts_bytes); !s.ok()) return s;
     }
@@ -168,8 +301,6 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     for (const auto& [reason, count] : c.reject_reasons) {
       (*dead_letters)->RestoreCount(reason, count);
     }
-    offset = c.input_offset;
-    line_number = c.input_line;
     result.resumed = true;
     result.resumed_from_line = c.input_line;
   } else {
@@ -178,6 +309,24 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     }
     if (absl::Status s = (*dead_letters)->TruncateTo(0); !s.ok()) return s;
   }
+
+  // The DynamoDB items of alerts retracted since the last commit: the alert itself is in this
+  // commit's batch or already in the store.
+  auto retracted_alerts = [&]() -> absl::StatusOr<std::vector<engine::Alert>> {
+    std::vector<engine::Alert> out;
+    for (const std::string& id : alert_sink.retracted()) {
+      auto it = std::find_if(alert_sink.pending().begin(), alert_sink.pending().end(),
+                             [&id](const engine::Alert& a) { return a.alert_id == id; });
+      if (it != alert_sink.pending().end()) {
+        out.push_back(*it);
+        continue;
+      }
+      absl::StatusOr<std::optional<store::StoredAlert>> stored = (*db)->AlertById(id);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) out.push_back((*stored)->alert);
+    }
+    return out;
+  };
 
   auto commit = [&](bool final) -> absl::Status {
     if (!alert_sink.status().ok()) return alert_sink.status();
@@ -191,8 +340,7 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     store::Checkpoint c;
     c.input_name = options.input;
     c.input_fingerprint = fingerprint;
-    c.input_offset = offset;
-    c.input_line = line_number;
+    source->SavePosition(c);
     c.alerts_bytes = alerts_writer != nullptr ? alerts_writer->size() : 0;
     c.dead_letter_bytes = (*dead_letters)->size();
     for (const auto& [reason, count] : (*dead_letters)->reason_counts()) {
@@ -202,6 +350,18 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     (*engine)->SaveState(c.engine_state);
     std::vector<engine::WalletScoreRow> scores;
     if (final) scores = (*engine)->ScoreRows();
+    // DynamoDB first: if the process dies between the two, the replay from the previous
+    // checkpoint rewrites the same items (deterministic keys), and the store commits them once.
+    if (dynamodb_sink != nullptr) {
+      absl::StatusOr<std::vector<engine::Alert>> retracted = retracted_alerts();
+      if (!retracted.ok()) return retracted.status();
+      if (absl::Status s = dynamodb_sink->WriteAlerts(alert_sink.pending(), *retracted); !s.ok()) {
+        return s;
+      }
+      if (final) {
+        if (absl::Status s = dynamodb_sink->WriteScores(scores); !s.ok()) return s;
+      }
+    }
     const int64_t primary = config.horizons_ms[static_cast<size_t>(config.primary_horizon)];
     if (absl::Status s = (*db)->Commit(alert_sink.pending(), alert_sink.retracted(),
                                        final ? &scores : nullptr, primary, c);
@@ -217,10 +377,8 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
   int64_t since_checkpoint = 0;
   auto last_progress = Clock::now();
   int64_t progress_lines = 0;
-  while ((*reader)->Next(line)) {
+  while (source->Next(line)) {
     (*engine)->ProcessLine(line.text, line.number, line.too_long);
-    offset = line.end_offset;
-    line_number = line.number;
     ++result.lines_this_run;
     if (options.checkpoint_every_lines > 0 &&
         ++since_checkpoint >= options.checkpoint_every_lines) {
@@ -231,7 +389,7 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
       const auto now = Clock::now();
       const double dt = std::chrono::duration<double>(now - last_progress).count();
       if (dt >= 0.5) {
-        std::fprintf(stderr, "\r%lld lines, %.0f events/s   ", static_cast<long long>(line_number),
+        std::fprintf(stderr, "\r%lld lines, %.0f events/s   ", static_cast<long long>(line.number),
                      static_cast<double>(result.lines_this_run - progress_lines) / dt);
         last_progress = now;
         progress_lines = result.lines_this_run;
@@ -239,8 +397,10 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     }
   }
   if (options.progress) std::fputc('\n', stderr);
-  if (!(*reader)->status().ok()) return (*reader)->status();
-  (*engine)->Finish();
+  if (!source->status().ok()) return source->status();
+  result.stopped = options.stop != nullptr && options.stop->load();
+  // A stopped run keeps its reorder buffer in the checkpoint; the end of input drains it.
+  if (!result.stopped) (*engine)->Finish();
   if (absl::Status s = commit(true); !s.ok()) return s;
   if (!options.export_stats_path.empty()) {
     if (absl::Status s = ExportStats(**engine, options.export_stats_path); !s.ok()) return s;
@@ -255,6 +415,14 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
               return a.second != b.second ? a.second > b.second : a.first < b.first;
             });
   result.wallets = (*engine)->wallet_count();
+  if (stream_source != nullptr) {
+    result.get_records_calls = stream_source->reader().stats().get_records_calls;
+    result.stream_records = stream_source->reader().stats().records;
+  }
+  if (dynamodb_sink != nullptr) {
+    result.dynamodb_alert_items = dynamodb_sink->alerts_written();
+    result.dynamodb_score_items = dynamodb_sink->scores_written();
+  }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   result.peak_rss_kb = PeakRssKb();
   return result;
@@ -281,6 +449,15 @@ std::string FormatSummary(const RunResult& r) {
   }
   absl::StrAppend(&out, "\ndead_letter=", r.dead_letter_path);
   if (r.resumed) absl::StrAppend(&out, "\nresumed_from_line=", r.resumed_from_line);
+  if (r.stopped) absl::StrAppend(&out, "\nstopped=yes");
+  if (r.get_records_calls > 0) {
+    absl::StrAppend(&out, "\nget_records_calls=", r.get_records_calls,
+                    "\nstream_records=", r.stream_records);
+  }
+  if (r.dynamodb_alert_items > 0 || r.dynamodb_score_items > 0) {
+    absl::StrAppend(&out, "\ndynamodb_alert_items=", r.dynamodb_alert_items,
+                    "\ndynamodb_score_items=", r.dynamodb_score_items);
+  }
   const double eps = r.seconds > 0 ? static_cast<double>(r.lines_this_run) / r.seconds : 0;
   absl::StrAppend(&out, absl::StrFormat("\nseconds=%.3f\nevents_per_sec=%.0f\npeak_rss_mb=%.1f\n",
                                         r.seconds, eps, static_cast<double>(r.peak_rss_kb) / 1024));

@@ -1,8 +1,12 @@
-// The local pipeline: source (NDJSON file or stdin) -> parse -> engine -> sinks (alerts NDJSON,
-// dead-letter NDJSON, SQLite store), with periodic checkpoints so a killed run resumes exactly.
+// The pipeline: source (NDJSON file or stdin, or a Kinesis stream) -> parse -> engine -> sinks
+// (alerts NDJSON, dead-letter NDJSON, SQLite store, optionally DynamoDB), with periodic
+// checkpoints so a killed run resumes exactly: the input position (file offset, or per-shard
+// sequence numbers), the engine state and the alerts commit together.
 #ifndef COATTAIL_PIPELINE_RUNNER_H_
 #define COATTAIL_PIPELINE_RUNNER_H_
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -15,7 +19,18 @@
 namespace coattail::pipeline {
 
 struct RunOptions {
-  std::string input = "-";        // a path, or "-" for standard input
+  // "FILE", "-" (standard input), or "kinesis:STREAM" (name or ARN; every shard is read).
+  std::string input = "-";
+  // "" or "dynamodb:ALERTS_TABLE": alerts are also written there (BatchWriteItem) before each
+  // checkpoint commits, so a replay after a crash rewrites identical items.
+  std::string sink;
+  std::string scores_table;  // with the DynamoDB sink: scores written at the end of the run
+  // Stream input only: end the run (drain the reorder buffer, final scores) once every shard has
+  // been caught up for this long; zero reads until `stop`.
+  std::chrono::milliseconds idle_exit{0};
+  // Set (e.g. by SIGTERM) to end the run after the current event: it commits a checkpoint without
+  // draining, so the next run continues exactly as if it had not stopped.
+  const std::atomic<bool>* stop = nullptr;
   std::string db;                 // SQLite database (created when missing)
   std::string alerts_path;        // optional alerts NDJSON
   std::string dead_letter_path;   // optional; defaults to <db>.rejected.ndjson
@@ -34,7 +49,16 @@ struct RunResult {
   int64_t peak_rss_kb = 0;
   size_t wallets = 0;
   std::string dead_letter_path;
+  bool stopped = false;  // ended by `stop`, not by the end of input
+  // Stream input and DynamoDB sink figures (zero otherwise).
+  int64_t get_records_calls = 0;
+  int64_t stream_records = 0;
+  int64_t dynamodb_alert_items = 0;
+  int64_t dynamodb_score_items = 0;
 };
+
+// "kinesis:NAME" -> "NAME"; empty when `input` is not a stream.
+std::string StreamOf(const std::string& input);
 
 absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
                                       const RunOptions& options);

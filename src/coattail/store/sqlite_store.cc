@@ -7,7 +7,8 @@
 namespace coattail::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added source_positions (stream checkpoints); a version 1 database is upgraded in place.
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta (
@@ -74,6 +75,12 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   alerts_bytes      INTEGER NOT NULL,
   dead_letter_bytes INTEGER NOT NULL,
   engine_state      BLOB    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_positions (
+  shard_id        TEXT    PRIMARY KEY,
+  sequence_number TEXT    NOT NULL,
+  events_done     INTEGER NOT NULL,
+  finished        INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reject_reasons (
   reason TEXT PRIMARY KEY,
@@ -188,12 +195,14 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
   {
     Stmt v(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (v.ok() && v.Step() == SQLITE_ROW && v.ColText(0) != std::to_string(kSchemaVersion)) {
+    // Version 1 lacks only source_positions, which kSchema has just created.
+    if (v.ok() && v.Step() == SQLITE_ROW && v.ColText(0) != std::to_string(kSchemaVersion) &&
+        v.ColText(0) != "1") {
       return absl::FailedPreconditionError(
           absl::StrCat(path, " has schema version ", v.ColText(0), ", expected ", kSchemaVersion));
     }
   }
-  Stmt meta(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)");
+  Stmt meta(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)");
   meta.Text(1, std::to_string(kSchemaVersion));
   if (meta.Step() != SQLITE_DONE) return store->Error("writing schema version");
   return store;
@@ -235,6 +244,14 @@ absl::StatusOr<std::optional<Checkpoint>> SqliteStore::LoadCheckpoint() {
   Stmt r(db_, "SELECT reason, count FROM reject_reasons ORDER BY reason");
   if (!r.ok()) return Error("reading reject reasons");
   while (r.Step() == SQLITE_ROW) c.reject_reasons.emplace_back(r.ColText(0), r.ColInt(1));
+  Stmt p(db_,
+         "SELECT shard_id, sequence_number, events_done, finished FROM source_positions "
+         "ORDER BY shard_id");
+  if (!p.ok()) return Error("reading source positions");
+  while (p.Step() == SQLITE_ROW) {
+    c.shard_positions.push_back(
+        ShardPosition{p.ColText(0), p.ColText(1), p.ColInt(2), p.ColInt(3) != 0});
+  }
   return std::optional<Checkpoint>(std::move(c));
 }
 
@@ -345,6 +362,19 @@ absl::Status SqliteStore::Commit(const std::vector<engine::Alert>& alerts,
       if (r.Step() != SQLITE_DONE) return fail("writing reject reasons");
       r.Reset();
     }
+    if (!Exec("DELETE FROM source_positions").ok()) return fail("clearing source positions");
+    Stmt p(db_,
+           "INSERT INTO source_positions (shard_id, sequence_number, events_done, finished) "
+           "VALUES (?1, ?2, ?3, ?4)");
+    if (!p.ok()) return fail("preparing source positions");
+    for (const ShardPosition& x : checkpoint.shard_positions) {
+      p.Text(1, x.shard_id);
+      p.Text(2, x.sequence_number);
+      p.Int(3, x.events_done);
+      p.Int(4, x.finished ? 1 : 0);
+      if (p.Step() != SQLITE_DONE) return fail("writing source positions");
+      p.Reset();
+    }
   }
   return Exec("COMMIT");
 }
@@ -404,19 +434,15 @@ absl::StatusOr<std::vector<engine::WalletScoreRow>> SqliteStore::AllScores(int64
                      "", horizon_ms, -1);
 }
 
-absl::StatusOr<std::vector<StoredAlert>> SqliteStore::Alerts(std::optional<std::string> wallet,
-                                                             int limit) {
-  std::string sql =
-      "SELECT alert_id, rule, chain, tx_hash, log_index, input_line, wallet, token, side, "
-      "usd_value, event_time_ms, horizon_ms, score, t_stat, q_value, n, hit_rate, "
-      "hit_rate_lower, reason, retracted FROM alerts ";
-  sql += wallet.has_value() ? "WHERE wallet = lower(?1) " : "WHERE ?1 IS NULL ";
-  sql += "ORDER BY event_time_ms DESC, alert_id LIMIT ?2";
-  Stmt s(db_, sql);
-  if (!s.ok()) return Error("preparing alert query");
-  if (wallet.has_value()) s.Text(1, *wallet);
-  s.Int(2, limit);
-  std::vector<StoredAlert> out;
+namespace {
+
+constexpr const char* kAlertColumns =
+    "alert_id, rule, chain, tx_hash, log_index, input_line, wallet, token, side, usd_value, "
+    "event_time_ms, horizon_ms, score, t_stat, q_value, n, hit_rate, hit_rate_lower, reason, "
+    "retracted";
+
+// Steps `s` to the end, appending one StoredAlert per row of kAlertColumns; the last step code.
+int ReadAlertRows(Stmt& s, std::vector<StoredAlert>& out) {
   int rc = SQLITE_ROW;
   while ((rc = s.Step()) == SQLITE_ROW) {
     StoredAlert x;
@@ -443,8 +469,33 @@ absl::StatusOr<std::vector<StoredAlert>> SqliteStore::Alerts(std::optional<std::
     x.retracted = s.ColInt(19) != 0;
     out.push_back(std::move(x));
   }
-  if (rc != SQLITE_DONE) return Error("reading alerts");
+  return rc;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<StoredAlert>> SqliteStore::Alerts(std::optional<std::string> wallet,
+                                                             int limit) {
+  std::string sql = absl::StrCat("SELECT ", kAlertColumns, " FROM alerts ");
+  sql += wallet.has_value() ? "WHERE wallet = lower(?1) " : "WHERE ?1 IS NULL ";
+  sql += "ORDER BY event_time_ms DESC, alert_id LIMIT ?2";
+  Stmt s(db_, sql);
+  if (!s.ok()) return Error("preparing alert query");
+  if (wallet.has_value()) s.Text(1, *wallet);
+  s.Int(2, limit);
+  std::vector<StoredAlert> out;
+  if (ReadAlertRows(s, out) != SQLITE_DONE) return Error("reading alerts");
   return out;
+}
+
+absl::StatusOr<std::optional<StoredAlert>> SqliteStore::AlertById(std::string_view alert_id) {
+  Stmt s(db_, absl::StrCat("SELECT ", kAlertColumns, " FROM alerts WHERE alert_id = ?1"));
+  if (!s.ok()) return Error("preparing alert lookup");
+  s.Text(1, alert_id);
+  std::vector<StoredAlert> out;
+  if (ReadAlertRows(s, out) != SQLITE_DONE) return Error("reading alert");
+  if (out.empty()) return std::optional<StoredAlert>();
+  return std::optional<StoredAlert>(std::move(out.front()));
 }
 
 absl::StatusOr<int64_t> SqliteStore::AlertCount(bool include_retracted) {

@@ -20,6 +20,16 @@ struct sqlite3;
 
 namespace coattail::store {
 
+// Where a stream source stands in one shard: the record holding the last processed event and how
+// many of that record's events were processed (a record may frame several events).
+struct ShardPosition {
+  std::string shard_id;
+  std::string sequence_number;  // empty: nothing read from this shard yet
+  int64_t events_done = 0;      // events of that record already processed
+  bool finished = false;        // a closed shard read to its end
+  friend bool operator==(const ShardPosition&, const ShardPosition&) = default;
+};
+
 struct Checkpoint {
   std::string input_name;         // path, or "-" for standard input
   std::string input_fingerprint;  // hash of the input's first bytes ("" for pipes)
@@ -29,6 +39,7 @@ struct Checkpoint {
   int64_t dead_letter_bytes = 0;  // size of the dead-letter file at the checkpoint
   std::vector<std::pair<std::string, int64_t>> reject_reasons;
   std::string engine_state;
+  std::vector<ShardPosition> shard_positions;  // stream sources only, sorted by shard id
 };
 
 struct StoredAlert {
@@ -61,6 +72,8 @@ class SqliteStore {
   // Every wallet at one horizon, flagged and ineligible ones included.
   absl::StatusOr<std::vector<engine::WalletScoreRow>> AllScores(int64_t horizon_ms);
   absl::StatusOr<std::vector<StoredAlert>> Alerts(std::optional<std::string> wallet, int limit);
+  // nullopt when no alert has this id.
+  absl::StatusOr<std::optional<StoredAlert>> AlertById(std::string_view alert_id);
   absl::StatusOr<int64_t> AlertCount(bool include_retracted);
   absl::StatusOr<int64_t> PrimaryHorizonMs();
 

@@ -74,6 +74,33 @@ TEST(SqliteStoreTest, AlertsAreInsertedOnceAndRetractionsMarkThem) {
   ASSERT_EQ(alerts->size(), 2u);
   EXPECT_EQ((*alerts)[0].alert.alert_id, "a2");  // newest first
   EXPECT_TRUE((*alerts)[0].retracted);
+  auto by_id = (*store)->AlertById("a1");
+  ASSERT_TRUE(by_id.ok() && by_id->has_value());
+  EXPECT_EQ((*by_id)->alert.event_time_ms, 1);
+  EXPECT_FALSE((*by_id)->retracted);
+  auto missing = (*store)->AlertById("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST(SqliteStoreTest, ShardPositionsCommitWithTheCheckpointAndReplaceTheOldOnes) {
+  const std::string path = TempDb("shards");
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    Checkpoint c;
+    c.input_name = "kinesis:trades";
+    c.shard_positions = {{"shardId-000", "4959", 3, false}, {"shardId-001", "", 0, false}};
+    ASSERT_TRUE((*store)->Commit({}, {}, nullptr, 0, c).ok());
+    c.shard_positions = {{"shardId-000", "4960", 1, true}};
+    ASSERT_TRUE((*store)->Commit({}, {}, nullptr, 0, c).ok());
+  }
+  auto reopened = SqliteStore::Open(path);
+  ASSERT_TRUE(reopened.ok());
+  auto loaded = (*reopened)->LoadCheckpoint();
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  ASSERT_EQ((*loaded)->shard_positions.size(), 1u);
+  EXPECT_EQ((*loaded)->shard_positions[0], (ShardPosition{"shardId-000", "4960", 1, true}));
 }
 
 TEST(SqliteStoreTest, ReadOnlyOpenOfSomethingElseIsAClearError) {
