@@ -17,7 +17,11 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr uint32_t kStateMagic = 0x43545331;  // "CTS1"
-constexpr uint32_t kStateVersion = 1;
+// 2: trade effects are written field by field, only the parts in use (v1: raw structs).
+constexpr uint32_t kStateVersion = 2;
+// The benchmark history is pruned each time it reaches a multiple of this many entries. A function
+// of the history's size alone, so a resumed run prunes at exactly the same points.
+constexpr size_t kBenchmarkPruneEvery = 4096;
 constexpr std::string_view kRuleLargeTrade = "smart_money_large_trade";
 
 enum EffectFlags : uint8_t {
@@ -48,7 +52,7 @@ struct Engine::Token {
   double bench_at_last = kNaN;  // benchmark price when last_price was recorded
   stats::BetaEstimator beta;
   // One FIFO per horizon: trades are applied in event-time order, so t + h only grows in each.
-  std::array<std::deque<PendingEval>, kMaxHorizons> pending;
+  std::array<RingQueue<PendingEval>, kMaxHorizons> pending;
 };
 
 struct Engine::Holding {
@@ -169,7 +173,7 @@ WalletId Engine::InternWallet(const Address& address) {
   return id;
 }
 
-Engine::Holding& Engine::HoldingFor(WalletId wallet, TokenId token) {
+uint32_t Engine::HoldingFor(WalletId wallet, TokenId token) {
   const uint64_t key = (static_cast<uint64_t>(wallet) << 32) | token;
   auto [it, inserted] = holding_ids_.try_emplace(key, static_cast<uint32_t>(holdings_.size()));
   if (inserted) {
@@ -179,7 +183,7 @@ Engine::Holding& Engine::HoldingFor(WalletId wallet, TokenId token) {
     holdings_.push_back(h);
     wallets_[wallet]->holdings.push_back(it->second);
   }
-  return holdings_[it->second];
+  return it->second;
 }
 
 bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
@@ -245,7 +249,18 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
   if (buffer_.empty() || !ProcessedBefore(ce, buffer_.back())) {
     buffer_.push_back(ce);
   } else {
-    buffer_.insert(std::upper_bound(buffer_.begin(), buffer_.end(), ce, ProcessedBefore), ce);
+    // Out of order: after the last event that is not processed after it (upper bound).
+    size_t lo = 0;
+    size_t hi = buffer_.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (ProcessedBefore(ce, buffer_[mid])) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    buffer_.insert(lo, ce);
   }
   if (t > watermark_ms_) watermark_ms_ = t;
   ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
@@ -255,9 +270,9 @@ void Engine::ReleaseReady(int64_t bound_ms, bool all) {
   // Strictly earlier than the bound: an event stamped exactly at the bound may still arrive without
   // being late, and it might have to be processed before one already buffered (class order).
   while (!buffer_.empty() && (all || buffer_.front().time_ms < bound_ms)) {
-    const CompactEvent e = buffer_.front();
+    // Applied in place: Apply never adds to the buffer, so the slot stays put until popped.
+    Apply(buffer_.front());
     buffer_.pop_front();
-    Apply(e);
   }
 }
 
@@ -300,17 +315,50 @@ double Engine::BenchmarkAt(int64_t time_ms, size_t hint_slot) {
   return bench_prices_[hint];
 }
 
+void Engine::PruneBenchmarkHistory(int64_t now_ms) {
+  // Benchmark prices are only looked up at due times. Events are applied in time order, so a
+  // future trade's due time is after now_ms, and each pending queue's front has its earliest due
+  // time. Everything before the last entry at or before the earliest possible lookup is dead.
+  int64_t earliest = now_ms;
+  for (const auto& token : tokens_) {
+    for (const RingQueue<PendingEval>& q : token->pending) {
+      if (!q.empty()) earliest = std::min(earliest, q.front().due_ms);
+    }
+  }
+  const auto it = std::upper_bound(bench_times_.begin(), bench_times_.end(), earliest);
+  if (it == bench_times_.begin()) return;
+  const auto dead = static_cast<size_t>(it - bench_times_.begin() - 1);
+  if (dead == 0) return;
+  bench_times_.erase(bench_times_.begin(), bench_times_.begin() + static_cast<ptrdiff_t>(dead));
+  bench_prices_.erase(bench_prices_.begin(), bench_prices_.begin() + static_cast<ptrdiff_t>(dead));
+  for (size_t& hint : bench_hint_) hint = hint >= dead ? hint - dead : 0;
+}
+
 Engine::TradeEffect* Engine::EffectAt(uint64_t seq) {
   if (seq < effects_base_seq_ || seq - effects_base_seq_ >= effects_.size()) return nullptr;
   return &effects_[seq - effects_base_seq_];
 }
 
+Engine::TradeEffect* Engine::FindEffect(const Key128& key) {
+  auto it = effect_by_key_.find(key);
+  return it == effect_by_key_.end() ? nullptr : EffectAt(it->second);
+}
+
 void Engine::EvictEffects(int64_t now_ms) {
   while (!effects_.empty() && effects_.front().time_ms < now_ms - config_.dedup_window_ms) {
-    auto it = effect_by_key_.find(effects_.front().key);
-    if (it != effect_by_key_.end() && it->second == effects_base_seq_) effect_by_key_.erase(it);
     effects_.pop_front();
     ++effects_base_seq_;
+  }
+  // Stale keys are dropped in bulk once they are as many as the live ones (amortised O(1) per
+  // trade, at most about twice the window in memory).
+  if (effect_by_key_.size() > 2 * effects_.size() + 1024) {
+    for (auto it = effect_by_key_.begin(); it != effect_by_key_.end();) {
+      if (it->second < effects_base_seq_) {
+        effect_by_key_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
   }
 }
 
@@ -320,7 +368,7 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     // The earliest due time across the horizons' queues, so resolution runs in due order.
     size_t next = horizons;
     for (size_t h = 0; h < horizons; ++h) {
-      const std::deque<PendingEval>& q = token.pending[h];
+      const RingQueue<PendingEval>& q = token.pending[h];
       if (!q.empty() && q.front().due_ms < before_ms &&
           (next == horizons || q.front().due_ms < token.pending[next].front().due_ms)) {
         next = h;
@@ -341,8 +389,7 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
                                                      token.beta.beta() * std::log(b1 / pe.b0));
     // Add fails only on non-finite input or times beyond +-2^61 ms; prices are finite and > 0 and
     // event times are validated, so r and before_ms are always acceptable.
-    const absl::StatusOr<int64_t> used =
-        wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms);
+    const absl::StatusOr<int64_t> used = wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms);
     if (effect != nullptr && used.ok()) {
       // Remove must be given the time Add actually used (it never goes backwards).
       effect->r[pe.horizon] = r;
@@ -365,6 +412,7 @@ void Engine::ApplyPrice(const CompactEvent& e) {
     }
     bench_times_.push_back(e.time_ms);
     bench_prices_.push_back(e.price_usd);
+    if (bench_times_.size() % kBenchmarkPruneEvery == 0) PruneBenchmarkHistory(e.time_ms);
     token.bench_at_last = e.price_usd;
   } else {
     const double bench_now = bench_prices_.empty() ? kNaN : bench_prices_.back();
@@ -383,21 +431,20 @@ void Engine::ApplyPrice(const CompactEvent& e) {
 }
 
 void Engine::ApplyTrade(const CompactEvent& e) {
-  if (auto it = effect_by_key_.find(e.key); it != effect_by_key_.end()) {
-    const TradeEffect* previous = EffectAt(it->second);
-    // A key seen again after its retraction is the trade re-included by the reorganisation.
-    if (previous != nullptr && !previous->retracted) {
-      ++counters_.duplicates;
-      return;
-    }
+  // A key seen again after its retraction is the trade re-included by the reorganisation.
+  if (const TradeEffect* previous = FindEffect(e.key);
+      previous != nullptr && !previous->retracted) {
+    ++counters_.duplicates;
+    return;
   }
   Wallet& w = *wallets_[e.wallet];
-  Holding& h = HoldingFor(e.wallet, e.token);
+  const uint32_t holding = HoldingFor(e.wallet, e.token);
+  Holding& h = holdings_[holding];
   TradeEffect effect;
   effect.key = e.key;
   effect.time_ms = e.time_ms;
   effect.wallet = e.wallet;
-  effect.holding = holding_ids_.find((static_cast<uint64_t>(e.wallet) << 32) | e.token)->second;
+  effect.holding = holding;
   effect.side = e.side;
   effect.amount = e.amount;
   effect.price = e.price_usd;
@@ -459,10 +506,7 @@ void Engine::ApplyRetraction(const CompactEvent& e) {
     raw = std::move(it->second);
     retraction_raw_.erase(it);
   }
-  TradeEffect* effect = nullptr;
-  if (auto it = effect_by_key_.find(e.key); it != effect_by_key_.end()) {
-    effect = EffectAt(it->second);
-  }
+  TradeEffect* effect = FindEffect(e.key);
   if (effect == nullptr) {
     Reject(e.line, "retraction of an unknown trade (never seen, or older than the dedup window)",
            raw);
@@ -713,9 +757,9 @@ void Engine::SaveState(std::string& out) const {
     std::string beta;
     t.beta.AppendTo(beta);
     w.PutString(beta);
-    for (const std::deque<PendingEval>& q : t.pending) {
+    for (const RingQueue<PendingEval>& q : t.pending) {
       w.Put<uint64_t>(q.size());
-      for (const PendingEval& p : q) w.Put(p);
+      for (size_t i = 0; i < q.size(); ++i) w.Put(q[i]);
     }
   }
   w.Put<uint64_t>(wallets_.size());
@@ -748,7 +792,7 @@ void Engine::SaveState(std::string& out) const {
   w.Put<uint64_t>(holdings_.size());
   for (const Holding& h : holdings_) w.Put(h);
   w.Put<uint64_t>(buffer_.size());
-  for (const CompactEvent& e : buffer_) w.Put(e);
+  for (size_t i = 0; i < buffer_.size(); ++i) w.Put(buffer_[i]);
   w.Put(watermark_ms_);
   w.Put(next_seq_);
   w.Put<uint64_t>(bench_times_.size());
@@ -758,7 +802,30 @@ void Engine::SaveState(std::string& out) const {
   }
   w.Put(effects_base_seq_);
   w.Put<uint64_t>(effects_.size());
-  for (const TradeEffect& e : effects_) w.Put(e);
+  for (size_t i = 0; i < effects_.size(); ++i) {
+    // Field by field and only what is in use: the dedup window is most of a checkpoint, and a
+    // checkpoint is written every few hundred thousand lines.
+    const TradeEffect& e = effects_[i];
+    w.Put(e.key);
+    w.Put(e.time_ms);
+    w.Put(e.wallet);
+    w.Put(e.holding);
+    w.Put(e.side);
+    w.Put(static_cast<uint8_t>((e.retracted ? 1 : 0) | (e.alerted ? 2 : 0)));
+    w.Put(e.flags);
+    w.Put(e.resolved_mask);
+    w.Put(e.amount);
+    w.Put(e.price);
+    w.Put(e.usd);
+    if (e.alerted) w.Put(e.alert_key);
+    if (e.side < 0) w.Put(e.sell);
+    for (size_t h = 0; h < static_cast<size_t>(kMaxHorizons); ++h) {
+      if ((e.resolved_mask & (1u << h)) != 0) {
+        w.Put(e.r[h]);
+        w.Put(e.r_time_ms[h]);
+      }
+    }
+  }
   std::vector<std::pair<Key128, bool>> alerts(alert_ids_.begin(), alert_ids_.end());
   std::sort(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) {
     return a.first.hi != b.first.hi ? a.first.hi < b.first.hi : a.first.lo < b.first.lo;
@@ -822,7 +889,7 @@ absl::Status Engine::LoadState(std::string_view in) {
     absl::StatusOr<stats::BetaEstimator> b = stats::BetaEstimator::ReadFrom(beta_view);
     if (!b.ok()) return b.status();
     t->beta = *b;
-    for (std::deque<PendingEval>& q : t->pending) {
+    for (RingQueue<PendingEval>& q : t->pending) {
       uint64_t pending = 0;
       if (!r.GetCount(pending, sizeof(PendingEval))) return r.status("pending evaluations");
       for (uint64_t k = 0; k < pending; ++k) {
@@ -893,12 +960,29 @@ absl::Status Engine::LoadState(std::string_view in) {
       return r.status("benchmark history");
     }
   }
-  if (!r.Get(fresh.effects_base_seq_) || !r.GetCount(n, sizeof(TradeEffect))) {
+  // The smallest effect written: key, time, wallet, holding, four flag bytes, three doubles.
+  constexpr size_t kMinEffectBytes = sizeof(Key128) + 8 + 4 + 4 + 4 + 3 * 8;
+  if (!r.Get(fresh.effects_base_seq_) || !r.GetCount(n, kMinEffectBytes)) {
     return r.status("trade effects");
   }
   for (uint64_t i = 0; i < n; ++i) {
     TradeEffect e;
-    if (!r.Get(e)) return r.status("trade effects");
+    uint8_t state = 0;
+    if (!r.Get(e.key) || !r.Get(e.time_ms) || !r.Get(e.wallet) || !r.Get(e.holding) ||
+        !r.Get(e.side) || !r.Get(state) || !r.Get(e.flags) || !r.Get(e.resolved_mask) ||
+        !r.Get(e.amount) || !r.Get(e.price) || !r.Get(e.usd)) {
+      return r.status("trade effects");
+    }
+    e.retracted = (state & 1) != 0;
+    e.alerted = (state & 2) != 0;
+    if ((e.alerted && !r.Get(e.alert_key)) || (e.side < 0 && !r.Get(e.sell))) {
+      return r.status("trade effects");
+    }
+    for (size_t h = 0; h < static_cast<size_t>(kMaxHorizons); ++h) {
+      if ((e.resolved_mask & (1u << h)) != 0 && (!r.Get(e.r[h]) || !r.Get(e.r_time_ms[h]))) {
+        return r.status("trade effects");
+      }
+    }
     fresh.effect_by_key_[e.key] = fresh.effects_base_seq_ + i;
     fresh.effects_.push_back(e);
   }

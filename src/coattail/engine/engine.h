@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "coattail/engine/engine_config.h"
 #include "coattail/engine/portfolio.h"
+#include "coattail/engine/ring_queue.h"
 #include "coattail/engine/types.h"
 #include "coattail/event/parser.h"
 #include "coattail/stats/beta_estimator.h"
@@ -178,12 +179,16 @@ class Engine {
   void ApplyRetraction(const CompactEvent& e);
   void ResolveDue(Token& token, int64_t before_ms);
   double BenchmarkAt(int64_t time_ms, size_t hint_slot);
+  // Drops benchmark prices no future lookup can reach (keeps checkpoints and memory bounded).
+  void PruneBenchmarkHistory(int64_t now_ms);
   void MaybeSnapshot(int64_t now_ms);
   void TakeSnapshot(int64_t now_ms, bool all_horizons);
   void MaybeAlert(const CompactEvent& e, Wallet& w, TradeEffect& effect);
   void EvictEffects(int64_t now_ms);
   TradeEffect* EffectAt(uint64_t seq);
-  Holding& HoldingFor(WalletId wallet, TokenId token);
+  // The newest remembered trade with this idempotency key, or nullptr.
+  TradeEffect* FindEffect(const Key128& key);
+  uint32_t HoldingFor(WalletId wallet, TokenId token);
   std::string TierOf(const Wallet& w) const;
   bool BotLike(const Wallet& w) const;
   bool WashLike(const Wallet& w) const;
@@ -208,7 +213,7 @@ class Engine {
 
   // Reorder buffer with bounded lateness.
   // Sorted by ProcessedBefore. Input is nearly ordered, so inserts land at or near the back.
-  std::deque<CompactEvent> buffer_;
+  RingQueue<CompactEvent> buffer_;
   absl::flat_hash_map<uint64_t, std::string>
       retraction_raw_;                // seq -> input line, for dead letters
   int64_t watermark_ms_ = INT64_MIN;  // highest event time seen
@@ -222,9 +227,16 @@ class Engine {
   std::array<size_t, kMaxHorizons> bench_hint_{};
 
   // Trades remembered for the dedup window, in processing (= time) order.
-  std::deque<TradeEffect> effects_;
+  RingQueue<TradeEffect> effects_;
   uint64_t effects_base_seq_ = 0;  // seq of effects_.front()
-  absl::flat_hash_map<Key128, uint64_t> effect_by_key_;
+  // Key -> seq of the newest trade with that key. Entries are not erased when their trade leaves
+  // effects_ (EffectAt no longer finds it, so a stale entry is inert); EvictEffects drops them in
+  // bulk, which saves a hash lookup per trade.
+  struct Key128Hash {
+    // Keys are already uniformly mixed 128-bit fingerprints.
+    size_t operator()(const Key128& k) const { return static_cast<size_t>(k.lo); }
+  };
+  absl::flat_hash_map<Key128, uint64_t, Key128Hash> effect_by_key_;
 
   absl::flat_hash_map<Key128, bool> alert_ids_;  // alerts emitted (value: retracted)
   int64_t next_snapshot_ms_ = INT64_MIN;

@@ -389,6 +389,172 @@ absl::Status NotAnObject(std::string_view line) {
   return absl::InvalidArgumentError("invalid JSON: not a JSON value");
 }
 
+// ---- fast path -------------------------------------------------------------------------------
+//
+// Nearly every line in practice is written by a serializer with the fields in the order of
+// docs/EVENTS.md and no whitespace. TryCanonical parses exactly that shape by hand in one forward
+// pass; on anything else (another order, whitespace, escapes, a number it does not handle exactly,
+// or any invalid value) it gives up and the strict parser above decides, so that acceptance,
+// values and rejection reasons are those of the strict parser. Every byte of the line is matched,
+// and only ASCII is accepted, so nothing the strict parser would reject can get through.
+
+class CanonicalCursor {
+ public:
+  CanonicalCursor(const char* p, const char* end) : p_(p), end_(end) {}
+
+  // Consumes `text` (a literal without its NUL) if the line continues with it.
+  template <size_t N>
+  bool Literal(const char (&text)[N]) {
+    if (static_cast<size_t>(end_ - p_) < N - 1 || std::memcmp(p_, text, N - 1) != 0) return false;
+    p_ += N - 1;
+    return true;
+  }
+
+  // The raw text of a string value up to its closing quote, which is consumed. Identifiers cannot
+  // contain a quote or a backslash, so the first quote ends any value that can be valid.
+  bool StringBody(std::string_view& out) {
+    const void* q = std::memchr(p_, '"', static_cast<size_t>(end_ - p_));
+    if (q == nullptr) return false;
+    const char* close = static_cast<const char*>(q);
+    out = std::string_view(p_, static_cast<size_t>(close - p_));
+    p_ = close + 1;
+    return true;
+  }
+
+  // The raw text of a string value of exactly `length` bytes, and its closing quote. Used for the
+  // fixed-length hex values, where it saves searching for the quote.
+  bool FixedStringBody(size_t length, std::string_view& out) {
+    if (static_cast<size_t>(end_ - p_) <= length || p_[length] != '"') return false;
+    out = std::string_view(p_, length);
+    p_ += length + 1;
+    return true;
+  }
+
+  // A non-negative integer as simdjson's get_int64 reads it: no sign, no leading zero, and at most
+  // 18 digits so that it cannot overflow (longer valid values take the strict path).
+  bool Integer(int64_t& out) {
+    const char* start = p_;
+    uint64_t v = 0;
+    while (p_ < end_ && IsDigit(*p_) && p_ - start < 19) {
+      v = v * 10 + static_cast<uint64_t>(*p_ - '0');
+      ++p_;
+    }
+    const ptrdiff_t digits = p_ - start;
+    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0')) return false;
+    out = static_cast<int64_t>(v);
+    return true;
+  }
+
+  // A positive JSON number whose value is exactly m * 10^e with m < 2^53 and |e| <= 22. Then both
+  // m and 10^|e| are exact doubles, and one multiplication or division rounds correctly, which is
+  // the value simdjson's correctly rounded parser returns. Anything else takes the strict path.
+  bool Number(double& out) {
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t m = 0;
+    int digits = 0;
+    int exponent = 0;
+    if (p_ >= end_ || !IsDigit(*p_)) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ < end_ && IsDigit(*p_)) {
+        m = m * 10 + static_cast<uint64_t>(*p_++ - '0');
+        if (++digits > 19) return false;
+      }
+    }
+    if (p_ < end_ && *p_ == '.') {
+      ++p_;
+      const char* frac = p_;
+      while (p_ < end_ && IsDigit(*p_)) {
+        m = m * 10 + static_cast<uint64_t>(*p_++ - '0');
+        if (m != 0 && ++digits > 19) return false;
+        --exponent;
+      }
+      if (p_ == frac) return false;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      bool negative = false;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) negative = *p_++ == '-';
+      const char* exp_start = p_;
+      int e = 0;
+      while (p_ < end_ && IsDigit(*p_) && p_ - exp_start < 4) e = e * 10 + (*p_++ - '0');
+      if (p_ == exp_start || p_ - exp_start >= 4) return false;
+      exponent += negative ? -e : e;
+    }
+    if (m == 0 || m > (uint64_t{1} << 53) || exponent < -22 || exponent > 22) return false;
+    const double mantissa = static_cast<double>(m);
+    out = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
+    return true;
+  }
+
+  bool AtEnd() const { return p_ == end_; }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// Parses a line of exactly the canonical shape into `out`. Returns false, with `out` unspecified,
+// for any other line, valid or not.
+bool TryCanonical(std::string_view line, const ParserOptions& options, EventView& out) {
+  CanonicalCursor c(line.data(), line.data() + line.size());
+  if (c.Literal(R"({"type":"price","token":")")) {
+    PriceView& p = out.price;
+    if (!c.StringBody(p.token) || !IsToken(p.token) || !c.Literal(R"(,"time":)") ||
+        !c.Integer(p.time_ms) || !c.Literal(R"(,"price_usd":)") || !c.Number(p.price_usd) ||
+        !c.Literal("}") || !c.AtEnd()) {
+      return false;
+    }
+    if (p.time_ms < options.min_time_ms || p.time_ms > options.max_time_ms) return false;
+    out.kind = EventKind::kPrice;
+    return true;
+  }
+  if (!c.Literal(R"({"type":"trade","chain":")")) return false;
+  TradeView& t = out.trade;
+  if (!c.StringBody(t.chain) || !IsChain(t.chain) || !c.Literal(R"(,"block_number":)") ||
+      !c.Integer(t.block_number) || !c.Literal(R"(,"block_time":)") ||
+      !c.Integer(t.block_time_ms) || !c.Literal(R"(,"tx_hash":")") ||
+      !c.FixedStringBody(66, t.tx_hash) || !IsHexString(t.tx_hash, 64) ||
+      !c.Literal(R"(,"log_index":)") || !c.Integer(t.log_index) || !c.Literal(R"(,"wallet":")") ||
+      !c.FixedStringBody(42, t.wallet) || !IsHexString(t.wallet, 40) ||
+      !c.Literal(R"(,"token":")") || !c.StringBody(t.token) || !IsToken(t.token) ||
+      !c.Literal(R"(,"side":")")) {
+    return false;
+  }
+  if (c.Literal(R"(buy")")) {
+    t.side = Side::kBuy;
+  } else if (c.Literal(R"(sell")")) {
+    t.side = Side::kSell;
+  } else {
+    return false;
+  }
+  if (!c.Literal(R"(,"amount":)") || !c.Number(t.amount) || !c.Literal(R"(,"price_usd":)") ||
+      !c.Number(t.price_usd) || !c.Literal(R"(,"usd_value":)") || !c.Number(t.usd_value)) {
+    return false;
+  }
+  t.removed = false;
+  if (c.Literal(R"(,"removed":true)")) {
+    t.removed = true;
+  } else if (!c.Literal(R"(,"removed":false)")) {
+    // Absent: the object must end here.
+  }
+  if (!c.Literal("}") || !c.AtEnd()) return false;
+  if (t.block_time_ms < options.min_time_ms || t.block_time_ms > options.max_time_ms) {
+    return false;
+  }
+  // The same test, written the same way, as the strict path's.
+  const double product = t.amount * t.price_usd;
+  if (!std::isfinite(product) ||
+      !(std::fabs(t.usd_value - product) <= kUsdValueTolerance * product)) {
+    return false;
+  }
+  out.kind = EventKind::kTrade;
+  return true;
+}
+
 }  // namespace
 
 EventParser::EventParser(ParserOptions options)
@@ -397,6 +563,7 @@ EventParser::EventParser(ParserOptions options)
 EventParser::~EventParser() = default;
 
 absl::Status EventParser::Parse(std::string_view line, EventView& out) {
+  if (options_.canonical_fast_path && TryCanonical(line, options_, out)) return absl::OkStatus();
   {
     size_t i = 0;
     while (i < line.size() && IsJsonSpace(line[i])) ++i;

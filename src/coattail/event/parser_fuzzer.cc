@@ -90,6 +90,35 @@ void CheckEvent(const EventView& e, std::string_view line, const EventParser& pa
         "usd_value consistency");
 }
 
+// The canonical fast path must agree with the strict parser on status and on every value.
+void CheckSameAsStrict(const absl::Status& status, const EventView& e, std::string_view line) {
+  static EventParser* strict = [] {
+    coattail::event::ParserOptions options;
+    options.canonical_fast_path = false;
+    return new EventParser(options);
+  }();
+  EventView s;
+  const absl::Status strict_status = strict->Parse(line, s);
+  Check(status == strict_status, "fast path status differs from the strict parser's");
+  if (!status.ok()) return;
+  Check(e.kind == s.kind, "fast path kind");
+  const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof(a)) == 0; };
+  if (e.kind == EventKind::kPrice) {
+    Check(e.price.token == s.price.token && e.price.time_ms == s.price.time_ms &&
+              same(e.price.price_usd, s.price.price_usd),
+          "fast path price values");
+    return;
+  }
+  const auto& a = e.trade;
+  const auto& b = s.trade;
+  Check(a.chain == b.chain && a.block_number == b.block_number &&
+            a.block_time_ms == b.block_time_ms && a.tx_hash == b.tx_hash &&
+            a.log_index == b.log_index && a.wallet == b.wallet && a.token == b.token &&
+            a.side == b.side && same(a.amount, b.amount) && same(a.price_usd, b.price_usd) &&
+            same(a.usd_value, b.usd_value) && a.removed == b.removed,
+        "fast path trade values");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -108,6 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view line = input.substr(pos, nl - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const absl::Status status = parser->Parse(line, event);
+    CheckSameAsStrict(status, event, line);
     if (status.ok()) {
       CheckEvent(event, line, *parser);
     } else {

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -485,6 +486,158 @@ TEST(ParserPaddingTest, ReadsNoFurtherThanThePadding) {
     EXPECT_EQ(s.ok(), line == kTrade || line == kPrice) << line << ": " << s;
   }
   munmap(mem, 2 * page);
+}
+
+// The canonical fast path must be invisible: for every line, including near misses of the shape it
+// handles, the status (code and reason) and the parsed values must be those of the strict parser.
+class FastPathAgreementTest : public ::testing::Test {
+ protected:
+  static ParserOptions Strict() {
+    ParserOptions o;
+    o.canonical_fast_path = false;
+    return o;
+  }
+
+  void ExpectAgreement(std::string_view line) {
+    std::string buffer(line);
+    buffer.append(kParsePadding, '}');
+    const std::string_view view(buffer.data(), line.size());
+    EventView fast_event;
+    EventView strict_event;
+    const absl::Status fast = fast_.Parse(view, fast_event);
+    const absl::Status strict = strict_.Parse(view, strict_event);
+    ++checked_;
+    ASSERT_EQ(fast, strict) << line;
+    if (!fast.ok()) return;
+    ++accepted_;
+    ASSERT_EQ(fast_event.kind, strict_event.kind) << line;
+    if (fast_event.kind == EventKind::kPrice) {
+      const PriceView& a = fast_event.price;
+      const PriceView& b = strict_event.price;
+      EXPECT_EQ(a.token, b.token) << line;
+      EXPECT_EQ(a.time_ms, b.time_ms) << line;
+      // Bit-identical, not just equal: the engine's outputs are compared byte for byte.
+      EXPECT_EQ(std::bit_cast<uint64_t>(a.price_usd), std::bit_cast<uint64_t>(b.price_usd)) << line;
+      return;
+    }
+    const TradeView& a = fast_event.trade;
+    const TradeView& b = strict_event.trade;
+    EXPECT_EQ(a.chain, b.chain) << line;
+    EXPECT_EQ(a.block_number, b.block_number) << line;
+    EXPECT_EQ(a.block_time_ms, b.block_time_ms) << line;
+    EXPECT_EQ(a.tx_hash, b.tx_hash) << line;
+    EXPECT_EQ(a.log_index, b.log_index) << line;
+    EXPECT_EQ(a.wallet, b.wallet) << line;
+    EXPECT_EQ(a.token, b.token) << line;
+    EXPECT_EQ(a.side, b.side) << line;
+    EXPECT_EQ(std::bit_cast<uint64_t>(a.amount), std::bit_cast<uint64_t>(b.amount)) << line;
+    EXPECT_EQ(std::bit_cast<uint64_t>(a.price_usd), std::bit_cast<uint64_t>(b.price_usd)) << line;
+    EXPECT_EQ(std::bit_cast<uint64_t>(a.usd_value), std::bit_cast<uint64_t>(b.usd_value)) << line;
+    EXPECT_EQ(a.removed, b.removed) << line;
+  }
+
+  EventParser fast_;
+  EventParser strict_{Strict()};
+  int checked_ = 0;
+  int accepted_ = 0;
+};
+
+TEST_F(FastPathAgreementTest, NumbersOfEveryShape) {
+  // Mantissas around 2^53, exponents around +-22, zeros, signs, and malformed spellings.
+  const std::vector<std::string> numbers = {"1",
+                                            "0.5",
+                                            "2000.5",
+                                            "0.0002316582121",
+                                            "36128878",
+                                            "178658.1181",
+                                            "1e3",
+                                            "1E+3",
+                                            "1e-05",
+                                            "2.5e-3",
+                                            "9007199254740992",
+                                            "9007199254740993",
+                                            "90071992547409921",
+                                            "1234567890123456789",
+                                            "12345678901234567890",
+                                            "0.1234567890123456789",
+                                            "1e22",
+                                            "1e23",
+                                            "1e-22",
+                                            "1e-23",
+                                            "4e-320",
+                                            "1e400",
+                                            "1e0999",
+                                            "0",
+                                            "0.0",
+                                            "-1",
+                                            "-0",
+                                            "00.5",
+                                            "01",
+                                            ".5",
+                                            "1.",
+                                            "1e",
+                                            "1e+",
+                                            "+1",
+                                            "1.5.5",
+                                            "0x10",
+                                            "NaN",
+                                            "Infinity",
+                                            "1 ",
+                                            "1\t",
+                                            "\"1\"",
+                                            "true",
+                                            "null",
+                                            "3.14159265358979323846",
+                                            "0.30000000000000004",
+                                            "123456.78901234567",
+                                            "1e-7",
+                                            "100000000000000000000000"};
+  for (const std::string& n : numbers) {
+    ExpectAgreement(Replace(kPrice, "2000.5", n));
+    ExpectAgreement(Replace(kTrade, "1234.5", n));
+    ExpectAgreement(Replace(kTrade, "\"price_usd\":0.5", Cat("\"price_usd\":", n)));
+    // usd_value must match amount * price_usd: make it so for the valid numbers.
+    ExpectAgreement(Replace(Replace(kTrade, "1234.5", n), "617.25", n));
+  }
+  for (const std::string_view n :
+       {"0", "1", "-1", "-0", "01", "123456789012345678", "1234567890123456789",
+        "9223372036854775807", "9223372036854775808", "1.0", "1e3", "1767225600000",
+        "1767225600000.0", "4102444800000", "4102444800001", "1230940799999"}) {
+    ExpectAgreement(Replace(kTrade, "\"log_index\":3", Cat("\"log_index\":", n)));
+    ExpectAgreement(Replace(kTrade, "19000000", n));
+    ExpectAgreement(Replace(kTrade, "1767225600000", n));
+    ExpectAgreement(Replace(kPrice, "1767225600000", n));
+  }
+  EXPECT_GT(accepted_, 40);
+}
+
+TEST_F(FastPathAgreementTest, EverySingleByteEditOfCanonicalLines) {
+  std::vector<std::string> lines = {
+      kTrade,
+      kPrice,
+      Replace(kTrade, "617.25}", "617.25,\"removed\":true}"),
+      Replace(kTrade, "617.25}", "617.25,\"removed\":false}"),
+      Replace(Replace(kTrade, "\"buy\"", "\"sell\""), "\"PEPE\"", Cat("\"", kTokenAddress, "\"")),
+      Replace(kPrice, "\"ETH\"", Cat("\"", kTokenAddress, "\""))};
+  const std::string_view replacements = "09afAFxX\"\\ \t,:{}[]-+.eE_tnl\x01\xc3";
+  for (const std::string& line : lines) {
+    ExpectAgreement(line);
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size()) {
+        ExpectAgreement(line.substr(0, i) + line.substr(i + 1));  // deletion
+        for (char c : replacements) {
+          std::string edited = line;
+          edited[i] = c;
+          ExpectAgreement(edited);
+        }
+      }
+      for (char c : std::string_view("0a\" ,}")) {
+        ExpectAgreement(line.substr(0, i) + c + line.substr(i));  // insertion
+      }
+    }
+  }
+  EXPECT_GT(checked_, 10000);
+  EXPECT_GT(accepted_, 100);
 }
 
 }  // namespace
