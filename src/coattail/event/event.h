@@ -43,7 +43,9 @@ struct EventView {
   TradeView trade;  // valid when kind == kTrade
   PriceView price;  // valid when kind == kPrice
 
-  int64_t time_ms() const { return kind == EventKind::kTrade ? trade.block_time_ms : price.time_ms; }
+  int64_t time_ms() const {
+    return kind == EventKind::kTrade ? trade.block_time_ms : price.time_ms;
+  }
 };
 
 }  // namespace coattail::event
