@@ -18,7 +18,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr uint32_t kStateMagic = 0x43545331;  // "CTS1"
 // 2: trade effects are written field by field, only the parts in use (v1: raw structs).
-constexpr uint32_t kStateVersion = 2;
+// 3: CompactEvent gained the content tie-breaker.
+constexpr uint32_t kStateVersion = 3;
 // The benchmark history is pruned each time it reaches a multiple of this many entries. A function
 // of the history's size alone, so a resumed run prunes at exactly the same points.
 constexpr size_t kBenchmarkPruneEvery = 4096;
@@ -186,6 +187,24 @@ uint32_t Engine::HoldingFor(WalletId wallet, TokenId token) {
   return it->second;
 }
 
+namespace {
+
+// FNV-1a: a fixed function of the symbol's bytes, the same in every run and on every machine.
+uint64_t SymbolTie(std::string_view symbol) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : symbol) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+uint64_t AddressTie(const Address& address) {
+  return SymbolTie(std::string_view(reinterpret_cast<const char*>(address.data()), address.size()));
+}
+
+}  // namespace
+
 bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
                      CompactEvent& out) {
   out.line = line;
@@ -194,6 +213,7 @@ bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view 
     out.time_ms = ev.price.time_ms;
     out.token = InternToken(ev.price.token);
     out.cls = out.token == benchmark_id_ ? EventClass::kBenchmarkPrice : EventClass::kPrice;
+    out.tie = SymbolTie(ev.price.token);
     out.price_usd = ev.price.price_usd;
     return true;
   }
@@ -212,6 +232,7 @@ bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view 
   out.chain = InternChain(t.chain);
   out.token = InternToken(t.token);
   out.wallet = InternWallet(address);
+  out.tie = AddressTie(address);
   out.block_number = t.block_number;
   out.log_index = t.log_index;
   out.amount = t.amount;
@@ -648,19 +669,29 @@ void Engine::TakeSnapshot(int64_t now_ms, bool all_horizons) {
     w->exchange_like = ExchangeLike(*w);
     w->wash_like = WashLike(*w);
   }
+  // The cross-wallet sums (shrinkage prior, FDR) run in address order, not in first-seen order,
+  // so that scores do not depend on which wallet the input happened to show first.
+  if (snapshot_order_.size() != wallets_.size()) {
+    snapshot_order_.resize(wallets_.size());
+    for (size_t i = 0; i < wallets_.size(); ++i) snapshot_order_[i] = static_cast<WalletId>(i);
+    std::sort(snapshot_order_.begin(), snapshot_order_.end(), [this](WalletId a, WalletId b) {
+      return wallets_[a]->address < wallets_[b]->address;
+    });
+  }
   for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
     if (!all_horizons && h != static_cast<size_t>(config_.primary_horizon)) continue;
-    for (size_t i = 0; i < wallets_.size(); ++i) {
-      views[i] = stats::MomentsView(wallets_[i]->moments[h]);
+    for (size_t j = 0; j < wallets_.size(); ++j) {
+      views[j] = stats::MomentsView(wallets_[snapshot_order_[j]]->moments[h]);
     }
     const std::vector<stats::WalletScore> scores = stats::ScoreWallets(views, options);
-    for (size_t i = 0; i < wallets_.size(); ++i) {
+    for (size_t j = 0; j < wallets_.size(); ++j) {
+      const size_t i = snapshot_order_[j];
       Wallet& w = *wallets_[i];
-      const stats::WalletScore& s = scores[i];
+      const stats::WalletScore& s = scores[j];
       ScoreSnapshot& snap = w.snap[h];
       snap.effective_n = s.effective_n;
-      snap.mean = views[i].mean;
-      snap.std_error = views[i].std_error;
+      snap.mean = views[j].mean;
+      snap.std_error = views[j].std_error;
       snap.shrunk_alpha = s.shrunk_alpha;
       snap.t_stat = s.t_stat;
       snap.p_value = s.p_value;
@@ -1013,6 +1044,7 @@ absl::Status Engine::LoadState(std::string_view in) {
   token_ids_ = std::move(fresh.token_ids_);
   wallets_ = std::move(fresh.wallets_);
   wallet_ids_ = std::move(fresh.wallet_ids_);
+  snapshot_order_.clear();
   holdings_ = std::move(fresh.holdings_);
   holding_ids_ = std::move(fresh.holding_ids_);
   buffer_ = std::move(fresh.buffer_);

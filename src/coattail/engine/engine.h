@@ -208,6 +208,7 @@ class Engine {
   absl::flat_hash_map<std::string, TokenId> token_ids_;
   std::vector<std::unique_ptr<Wallet>> wallets_;
   absl::flat_hash_map<Address, WalletId> wallet_ids_;
+  std::vector<WalletId> snapshot_order_;  // wallet ids by address; derived, not checkpointed
   std::vector<Holding> holdings_;
   absl::flat_hash_map<uint64_t, uint32_t> holding_ids_;  // wallet << 32 | token
 

@@ -35,6 +35,12 @@ enum class EventClass : uint8_t { kBenchmarkPrice = 0, kPrice = 1, kTrade = 2 };
 
 struct CompactEvent {
   int64_t time_ms = 0;
+  // Orders events of equal time and class by content, not arrival: a hash of the token for a
+  // price, of the wallet's address for a trade. Events of one token or one wallet share
+  // it and keep their arrival order; across tokens and wallets the order no longer depends on how
+  // the input was interleaved, so a merge of Kinesis shards and the file they came from give the
+  // same processing order, and bit-identical results.
+  uint64_t tie = 0;
   uint64_t seq = 0;  // arrival order, the final tie-breaker
   int64_t line = 0;  // 1-based input line, for dead letters and alerts
   EventClass cls = EventClass::kPrice;
@@ -52,10 +58,12 @@ struct CompactEvent {
   TxHash tx{};
 };
 
-// Strict weak order used by the reorder buffer: time, then class, then arrival.
+// Strict weak order used by the reorder buffer: time, then class, then the content tie-breaker,
+// then arrival.
 inline bool ProcessedBefore(const CompactEvent& a, const CompactEvent& b) {
   if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
   if (a.cls != b.cls) return a.cls < b.cls;
+  if (a.tie != b.tie) return a.tie < b.tie;
   return a.seq < b.seq;
 }
 
