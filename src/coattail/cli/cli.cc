@@ -474,7 +474,7 @@ int RunCli(int argc, char** argv) {
   EngineFlags run_flags;
   pipeline::RunOptions run_options;
   CLI::App* run = app.add_subcommand("run", "Score wallets and raise alerts from an event stream");
-  run->add_option("--in", run_options.input,
+  run->add_option("--in,--source", run_options.input,
                   "Events: an NDJSON file, - for stdin, or kinesis:STREAM (every shard; AWS "
                   "credentials, AWS_REGION and AWS_ENDPOINT_URL from the environment)")
       ->required();

@@ -95,7 +95,7 @@ main() {
 
   # The stream run: killed after its first checkpoint, then resumed to the end of the stream.
   started=${SECONDS}
-  local -a stream_run=("${bin}" run --in "kinesis:${trades}" --db "${work}/stream.db"
+  local -a stream_run=("${bin}" run --source "kinesis:${trades}" --db "${work}/stream.db"
     --alerts "${work}/stream_alerts.ndjson" --dead-letter "${work}/stream_rejected.ndjson"
     --sink "dynamodb:${alerts}" --scores-table "${scores}" --checkpoint-every 50000
     --stop-when-idle 5s)
