@@ -12,7 +12,7 @@ export COATTAIL_CACHE
         format lint clean e2e-infra test-scripts emulator
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## Install the Debian packages the engine needs (apt-get; idempotent)
 	@tools/deps.sh
