@@ -26,9 +26,10 @@ tools: ## Install the pinned infrastructure toolchain into $(COATTAIL_CACHE)
 provider: ## Build hashicorp/aws 6.x from the Go module proxy into the provider mirror (slow)
 	@tools/bootstrap.sh
 
+# Only the CLI: the tests are built and run under the asan preset.
 build: deps ## Release build: build/release/coattail
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@cmake --build --preset release -j $(JOBS) --target coattail
 
 build-asan: deps
 	@cmake --preset asan >/dev/null
@@ -59,7 +60,8 @@ infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terra
 test-bench-tooling: ## The benchmark's DuckDB reference and comparison tooling (pytest)
 	@tests/bench/run_bench.sh --selftest
 
-test: test-unit test-bench-tooling infra-check test-scripts e2e-infra ## Everything CI runs
+# `demo` first: the README's first command, from a release build, on the machine CI gave us.
+test: demo test-unit test-bench-tooling infra-check test-scripts e2e-infra ## Everything CI runs
 
 bench: build ## Engine vs DuckDB on >= 10M events (one core)
 	@tests/bench/run_bench.sh

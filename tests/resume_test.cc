@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -42,25 +43,37 @@ int WaitStatus(pid_t pid) {
   return status;
 }
 
-std::vector<std::string> RunArgs(const testing::ScratchDir& dir, const std::string& name) {
-  return {COATTAIL_CLI_PATH,
-          "run",
-          "--in",
-          dir.File("events.ndjson"),
-          "--db",
-          dir.File(name + ".db"),
-          "--alerts",
-          dir.File(name + "-alerts.ndjson"),
-          "--dead-letter",
-          dir.File(name + "-rejected.ndjson"),
-          "--checkpoint-every",
-          "3000"};
+// The two checkpoint triggers: every N lines, or after an interval of wall time.
+struct Trigger {
+  std::string name;
+  std::vector<std::string> flags;
+};
+
+void PrintTo(const Trigger& trigger, std::ostream* os) { *os << trigger.name; }
+
+std::vector<std::string> RunArgs(const testing::ScratchDir& dir, const std::string& name,
+                                 const Trigger& trigger) {
+  std::vector<std::string> args = {COATTAIL_CLI_PATH,
+                                   "run",
+                                   "--in",
+                                   dir.File("events.ndjson"),
+                                   "--db",
+                                   dir.File(name + ".db"),
+                                   "--alerts",
+                                   dir.File(name + "-alerts.ndjson"),
+                                   "--dead-letter",
+                                   dir.File(name + "-rejected.ndjson")};
+  args.insert(args.end(), trigger.flags.begin(), trigger.flags.end());
+  return args;
 }
 
 bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-TEST(ResumeTest, KillNineAndResumeMatchesAnUninterruptedRun) {
-  testing::ScratchDir dir("resume");
+class ResumeTest : public ::testing::TestWithParam<Trigger> {};
+
+TEST_P(ResumeTest, KillNineAndResumeMatchesAnUninterruptedRun) {
+  const Trigger& trigger = GetParam();
+  testing::ScratchDir dir("resume-" + trigger.name);
   sim::SimConfig sim_config;
   sim_config.seed = 11;
   sim_config.days = 10;
@@ -71,14 +84,14 @@ TEST(ResumeTest, KillNineAndResumeMatchesAnUninterruptedRun) {
   ASSERT_TRUE(sim::Simulate(sim_config, dir.File("events.ndjson"), dir.File("truth.json")).ok());
 
   const auto started = Clock::now();
-  const int ref_status = WaitStatus(Spawn(RunArgs(dir, "ref")));
+  const int ref_status = WaitStatus(Spawn(RunArgs(dir, "ref", trigger)));
   ASSERT_TRUE(WIFEXITED(ref_status) && WEXITSTATUS(ref_status) == 0);
   const auto full = Clock::now() - started;
 
   // Two kills at different points of the same run, then a resume to the end.
   int kills = 0;
   for (double fraction : {0.35, 0.7}) {
-    const pid_t pid = Spawn(RunArgs(dir, "cut"));
+    const pid_t pid = Spawn(RunArgs(dir, "cut", trigger));
     std::this_thread::sleep_for(
         std::chrono::duration_cast<std::chrono::milliseconds>(full * fraction));
     kill(pid, SIGKILL);
@@ -86,7 +99,17 @@ TEST(ResumeTest, KillNineAndResumeMatchesAnUninterruptedRun) {
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++kills;
   }
   ASSERT_GE(kills, 1) << "the run finished before it could be killed";
-  const int final_status = WaitStatus(Spawn(RunArgs(dir, "cut")));
+  {
+    // The killed runs left a checkpoint behind, so the resume below starts mid-input (without
+    // the trigger it would start from the beginning and prove nothing).
+    auto killed = store::SqliteStore::Open(dir.File("cut.db"), true);
+    ASSERT_TRUE(killed.ok()) << killed.status();
+    auto checkpoint = (*killed)->LoadCheckpoint();
+    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    ASSERT_TRUE(checkpoint->has_value());
+    EXPECT_GT((*checkpoint)->input_line, 0);
+  }
+  const int final_status = WaitStatus(Spawn(RunArgs(dir, "cut", trigger)));
   ASSERT_TRUE(WIFEXITED(final_status) && WEXITSTATUS(final_status) == 0);
 
   EXPECT_EQ(testing::ReadFile(dir.File("ref-alerts.ndjson")),
@@ -135,6 +158,13 @@ TEST(ResumeTest, KillNineAndResumeMatchesAnUninterruptedRun) {
   }
   EXPECT_EQ(alert_lines, ids.size());
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Triggers, ResumeTest,
+    ::testing::Values(Trigger{"lines",
+                              {"--checkpoint-every", "3000", "--checkpoint-interval", "0"}},
+                      Trigger{"interval", {"--checkpoint-interval", "20ms"}}),
+    [](const ::testing::TestParamInfo<Trigger>& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace coattail

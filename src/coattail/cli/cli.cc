@@ -314,6 +314,7 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   options.alerts_path = dir + "/alerts.ndjson";
   options.dead_letter_path = dir + "/rejected.ndjson";
   options.checkpoint_every_lines = 0;
+  options.checkpoint_interval = std::chrono::milliseconds(0);
   absl::StatusOr<pipeline::RunResult> run = pipeline::RunPipeline(config, options);
   if (!run.ok()) return Fail(run.status());
   const engine::Counters& c = run->counters;
@@ -493,8 +494,13 @@ int RunCli(int argc, char** argv) {
                   "Rejected lines with reasons (default: <db>.rejected.ndjson)");
   run->add_option("--export-stats", run_options.export_stats_path,
                   "Write raw per-wallet moments (wallet,horizon_ms,n,mean,variance) as CSV");
+  std::string checkpoint_interval = "10s";
+  run->add_option("--checkpoint-interval", checkpoint_interval,
+                  "Checkpoint after this much wall time (0 = off); a quiet stream checkpoints "
+                  "while it waits")
+      ->default_val(checkpoint_interval);
   run->add_option("--checkpoint-every", run_options.checkpoint_every_lines,
-                  "Checkpoint every N lines (0 = only at the end)")
+                  "Also checkpoint every N lines (0 = off); at the end of input always")
       ->default_val(run_options.checkpoint_every_lines);
   run_flags.Register(run, run_config);
 
@@ -568,6 +574,9 @@ int RunCli(int argc, char** argv) {
   if (*run) {
     if (absl::Status s = run_flags.Apply(run_config); !s.ok()) return Fail(s);
     run_options.progress = isatty(STDERR_FILENO) == 1;
+    absl::StatusOr<int64_t> interval = ParseDurationMs(checkpoint_interval);
+    if (!interval.ok()) return Fail(interval.status());
+    run_options.checkpoint_interval = std::chrono::milliseconds(*interval);
     if (!stop_when_idle.empty()) {
       absl::StatusOr<int64_t> idle = ParseDurationMs(stop_when_idle);
       if (!idle.ok()) return Fail(idle.status());

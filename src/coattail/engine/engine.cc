@@ -24,6 +24,11 @@ constexpr uint32_t kStateVersion = 3;
 // of the history's size alone, so a resumed run prunes at exactly the same points.
 constexpr size_t kBenchmarkPruneEvery = 4096;
 constexpr std::string_view kRuleLargeTrade = "smart_money_large_trade";
+constexpr uint32_t kNoHolding = UINT32_MAX;
+// How many events ahead of the one being applied ReleaseReady prefetches for.
+constexpr size_t kPrefetchAhead = 8;
+constexpr int64_t kUnresolved = INT64_MIN;  // event times are validated, so never a real time
+static_assert(kMaxHorizons == 4, "TradeEffect::r_time_ms lists one initialiser per horizon");
 
 enum EffectFlags : uint8_t {
   kBotPair = 1,   // completed a same-block round trip
@@ -85,6 +90,9 @@ struct ScoreSnapshot {
 struct Engine::Wallet {
   Address address{};
   std::vector<uint32_t> holdings;
+  // Token id -> index in holdings_, kNoHolding where the wallet never traded the token. Derived
+  // from holdings_, not checkpointed. Tokens are few, so a dense row is cheaper than a hash probe.
+  std::vector<uint32_t> holding_of_token;
   double volume_usd = 0;
   double buy_usd = 0;
   double sell_usd = 0;
@@ -112,13 +120,25 @@ struct Engine::TradeEffect {
   bool retracted = false;
   bool alerted = false;
   uint8_t flags = 0;
-  uint8_t resolved_mask = 0;
   double amount = 0;
   double price = 0;
   double usd = 0;
   SellEffect sell;
   std::array<double, kMaxHorizons> r{};
-  std::array<int64_t, kMaxHorizons> r_time_ms{};
+  // The time DecayedMoments::Add used for the resolved return r[h]; kUnresolved until then.
+  // Resolution only writes these (no read-modify-write of a flag): the record is a day old by
+  // then and not in cache, and a store does not wait for the line the way a load does.
+  std::array<int64_t, kMaxHorizons> r_time_ms = {kUnresolved, kUnresolved, kUnresolved,
+                                                 kUnresolved};
+
+  bool resolved(size_t h) const { return r_time_ms[h] != kUnresolved; }
+  uint8_t resolved_mask() const {
+    uint8_t mask = 0;
+    for (size_t h = 0; h < static_cast<size_t>(kMaxHorizons); ++h) {
+      if (resolved(h)) mask = static_cast<uint8_t>(mask | (1u << h));
+    }
+    return mask;
+  }
 };
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const EngineConfig& config,
@@ -175,16 +195,18 @@ WalletId Engine::InternWallet(const Address& address) {
 }
 
 uint32_t Engine::HoldingFor(WalletId wallet, TokenId token) {
-  const uint64_t key = (static_cast<uint64_t>(wallet) << 32) | token;
-  auto [it, inserted] = holding_ids_.try_emplace(key, static_cast<uint32_t>(holdings_.size()));
-  if (inserted) {
+  std::vector<uint32_t>& row = wallets_[wallet]->holding_of_token;
+  if (token >= row.size()) row.resize(token + 1, kNoHolding);
+  if (row[token] == kNoHolding) {
+    const auto index = static_cast<uint32_t>(holdings_.size());
     Holding h;
     h.wallet = wallet;
     h.token = token;
     holdings_.push_back(h);
-    wallets_[wallet]->holdings.push_back(it->second);
+    wallets_[wallet]->holdings.push_back(index);
+    row[token] = index;
   }
-  return it->second;
+  return row[token];
 }
 
 namespace {
@@ -265,17 +287,25 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
            line);
     return;
   }
-  CompactEvent ce;
-  if (!Compact(ev, line_number, line, ce)) return;
-  if (buffer_.empty() || !ProcessedBefore(ce, buffer_.back())) {
-    buffer_.push_back(ce);
-  } else {
+  // Built in the buffer's next slot: nearly every event belongs at the back.
+  CompactEvent& slot = buffer_.emplace_back();
+  if (!Compact(ev, line_number, line, slot)) {
+    buffer_.pop_back();
+    return;
+  }
+  // The buffer is kept sorted by (time, class) only, equal keys in arrival order; the content
+  // tie-break is applied when a group is released. Events of one instant arrive in whatever order
+  // the source interleaved them (for prices, the feed's token order), so sorting them here would
+  // shift most of each group's slots on every insert.
+  if (buffer_.size() > 1 && GroupBefore(slot, buffer_[buffer_.size() - 2])) {
     // Out of order: after the last event that is not processed after it (upper bound).
+    const CompactEvent ce = slot;
+    buffer_.pop_back();
     size_t lo = 0;
     size_t hi = buffer_.size();
     while (lo < hi) {
       const size_t mid = lo + (hi - lo) / 2;
-      if (ProcessedBefore(ce, buffer_[mid])) {
+      if (GroupBefore(ce, buffer_[mid])) {
         hi = mid;
       } else {
         lo = mid + 1;
@@ -287,13 +317,39 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
   ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
 }
 
+void Engine::Prefetch(const CompactEvent& e) const {
+  // A trade's dedup slot and holding are random accesses into tables of megabytes; asking for
+  // them a few events ahead lets the loads overlap the work in between.
+  if (e.cls != EventClass::kTrade) return;
+  effect_by_key_.prefetch(e.key);
+  const std::vector<uint32_t>& row = wallets_[e.wallet]->holding_of_token;
+  if (e.token < row.size() && row[e.token] != kNoHolding) {
+    __builtin_prefetch(&holdings_[row[e.token]]);
+  }
+}
+
 void Engine::ReleaseReady(int64_t bound_ms, bool all) {
   // Strictly earlier than the bound: an event stamped exactly at the bound may still arrive without
-  // being late, and it might have to be processed before one already buffered (class order).
+  // being late, and it might have to be processed before one already buffered (class order). So a
+  // released time is complete: every later event of that time is rejected as late, and a whole
+  // (time, class) group can be ordered by ProcessedBefore here.
   while (!buffer_.empty() && (all || buffer_.front().time_ms < bound_ms)) {
-    // Applied in place: Apply never adds to the buffer, so the slot stays put until popped.
-    Apply(buffer_.front());
-    buffer_.pop_front();
+    const CompactEvent& first = buffer_.front();
+    size_t n = 1;
+    while (n < buffer_.size() && !GroupBefore(first, buffer_[n])) ++n;
+    if (n == 1) {
+      if (buffer_.size() > kPrefetchAhead) Prefetch(buffer_[kPrefetchAhead]);
+      // Applied in place: Apply never adds to the buffer, so the slot stays put until popped.
+      Apply(first);
+      buffer_.pop_front();
+      continue;
+    }
+    release_order_.resize(n);
+    for (size_t i = 0; i < n; ++i) release_order_[i] = static_cast<uint32_t>(i);
+    std::sort(release_order_.begin(), release_order_.end(),
+              [this](uint32_t a, uint32_t b) { return ProcessedBefore(buffer_[a], buffer_[b]); });
+    for (const uint32_t i : release_order_) Apply(buffer_[i]);
+    for (size_t i = 0; i < n; ++i) buffer_.pop_front();
   }
 }
 
@@ -398,11 +454,13 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     if (next == horizons) return;
     const PendingEval pe = token.pending[next].front();
     token.pending[next].pop_front();
-    TradeEffect* effect = EffectAt(pe.effect_seq);
-    if (effect != nullptr && effect->retracted) {
+    // A retraction marks its trade's pending evaluations (side 0), so the trade's record, a day
+    // old and out of cache, is not read here; it is only written below.
+    if (pe.side == 0) {
       ++counters_.evaluations_cancelled;
       continue;
     }
+    TradeEffect* effect = EffectAt(pe.effect_seq);
     // The token's last price is the last at or before the due time: a later one would already have
     // resolved this evaluation. The benchmark may have moved on, so it is looked up.
     const double b1 = BenchmarkAt(pe.due_ms, next);
@@ -415,7 +473,6 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
       // Remove must be given the time Add actually used (it never goes backwards).
       effect->r[pe.horizon] = r;
       effect->r_time_ms[pe.horizon] = *used;
-      effect->resolved_mask = static_cast<uint8_t>(effect->resolved_mask | (1u << pe.horizon));
     }
     ++counters_.evaluations_resolved;
     if (observer_) observer_(token.symbol, pe.due_ms, before_ms);
@@ -452,16 +509,21 @@ void Engine::ApplyPrice(const CompactEvent& e) {
 }
 
 void Engine::ApplyTrade(const CompactEvent& e) {
-  // A key seen again after its retraction is the trade re-included by the reorganisation.
-  if (const TradeEffect* previous = FindEffect(e.key);
-      previous != nullptr && !previous->retracted) {
-    ++counters_.duplicates;
-    return;
+  const uint64_t seq = effects_base_seq_ + effects_.size();
+  // One probe: claims the key for this trade unless a live trade already holds it. A key seen
+  // again after its retraction is the trade re-included by the reorganisation.
+  if (auto [it, inserted] = effect_by_key_.try_emplace(e.key, seq); !inserted) {
+    if (const TradeEffect* previous = EffectAt(it->second);
+        previous != nullptr && !previous->retracted) {
+      ++counters_.duplicates;
+      return;
+    }
+    it->second = seq;
   }
   Wallet& w = *wallets_[e.wallet];
   const uint32_t holding = HoldingFor(e.wallet, e.token);
   Holding& h = holdings_[holding];
-  TradeEffect effect;
+  TradeEffect& effect = effects_.emplace_back();
   effect.key = e.key;
   effect.time_ms = e.time_ms;
   effect.wallet = e.wallet;
@@ -502,7 +564,6 @@ void Engine::ApplyTrade(const CompactEvent& e) {
   w.first_ms = std::min(w.first_ms, e.time_ms);
   w.last_ms = std::max(w.last_ms, e.time_ms);
 
-  const uint64_t seq = effects_base_seq_ + effects_.size();
   Token& token = *tokens_[e.token];
   if (token.has_price && !bench_prices_.empty()) {
     for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
@@ -514,11 +575,29 @@ void Engine::ApplyTrade(const CompactEvent& e) {
   } else {
     ++counters_.unpriced_trades;
   }
-  effects_.push_back(effect);
-  effect_by_key_[e.key] = seq;
   ++counters_.trades;
   ++counters_.accepted;
-  MaybeAlert(e, w, effects_.back());
+  MaybeAlert(e, w, effect);
+}
+
+void Engine::CancelPending(const TradeEffect& effect, uint64_t seq) {
+  Token& token = *tokens_[holdings_[effect.holding].token];
+  for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+    if (effect.resolved(h)) continue;
+    // Trades are applied in seq order, so each queue is sorted by effect_seq.
+    RingQueue<PendingEval>& q = token.pending[h];
+    size_t lo = 0;
+    size_t hi = q.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (q[mid].effect_seq < seq) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo < q.size() && q[lo].effect_seq == seq) q[lo].side = 0;
+  }
 }
 
 void Engine::ApplyRetraction(const CompactEvent& e) {
@@ -538,6 +617,7 @@ void Engine::ApplyRetraction(const CompactEvent& e) {
     return;
   }
   effect->retracted = true;
+  CancelPending(*effect, effect_by_key_.at(e.key));
   Wallet& w = *wallets_[effect->wallet];
   Holding& h = holdings_[effect->holding];
   if (effect->side > 0) {
@@ -552,7 +632,7 @@ void Engine::ApplyRetraction(const CompactEvent& e) {
   if ((effect->flags & kBotPair) != 0) --w.bot_pairs;
   if ((effect->flags & kWashPair) != 0) --w.wash_pairs;
   for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
-    if ((effect->resolved_mask & (1u << i)) != 0) {
+    if (effect->resolved(i)) {
       w.moments[i].Remove(effect->r[i], effect->r_time_ms[i]).IgnoreError();
     }
   }
@@ -844,14 +924,14 @@ void Engine::SaveState(std::string& out) const {
     w.Put(e.side);
     w.Put(static_cast<uint8_t>((e.retracted ? 1 : 0) | (e.alerted ? 2 : 0)));
     w.Put(e.flags);
-    w.Put(e.resolved_mask);
+    w.Put(e.resolved_mask());
     w.Put(e.amount);
     w.Put(e.price);
     w.Put(e.usd);
     if (e.alerted) w.Put(e.alert_key);
     if (e.side < 0) w.Put(e.sell);
     for (size_t h = 0; h < static_cast<size_t>(kMaxHorizons); ++h) {
-      if ((e.resolved_mask & (1u << h)) != 0) {
+      if (e.resolved(h)) {
         w.Put(e.r[h]);
         w.Put(e.r_time_ms[h]);
       }
@@ -972,8 +1052,13 @@ absl::Status Engine::LoadState(std::string_view in) {
   for (size_t i = 0; i < n; ++i) {
     Holding& h = fresh.holdings_[i];
     if (!r.Get(h)) return r.status("holdings");
-    fresh.holding_ids_.emplace((static_cast<uint64_t>(h.wallet) << 32) | h.token,
-                               static_cast<uint32_t>(i));
+    if (h.wallet >= fresh.wallets_.size() || h.token >= fresh.tokens_.size()) {
+      return absl::DataLossError(
+          "checkpoint is corrupt: a holding names an unknown wallet or token");
+    }
+    std::vector<uint32_t>& row = fresh.wallets_[h.wallet]->holding_of_token;
+    if (h.token >= row.size()) row.resize(h.token + 1, kNoHolding);
+    row[h.token] = static_cast<uint32_t>(i);
   }
   if (!r.GetCount(n, sizeof(CompactEvent))) return r.status("reorder buffer");
   for (uint64_t i = 0; i < n; ++i) {
@@ -999,8 +1084,9 @@ absl::Status Engine::LoadState(std::string_view in) {
   for (uint64_t i = 0; i < n; ++i) {
     TradeEffect e;
     uint8_t state = 0;
+    uint8_t resolved_mask = 0;
     if (!r.Get(e.key) || !r.Get(e.time_ms) || !r.Get(e.wallet) || !r.Get(e.holding) ||
-        !r.Get(e.side) || !r.Get(state) || !r.Get(e.flags) || !r.Get(e.resolved_mask) ||
+        !r.Get(e.side) || !r.Get(state) || !r.Get(e.flags) || !r.Get(resolved_mask) ||
         !r.Get(e.amount) || !r.Get(e.price) || !r.Get(e.usd)) {
       return r.status("trade effects");
     }
@@ -1010,12 +1096,22 @@ absl::Status Engine::LoadState(std::string_view in) {
       return r.status("trade effects");
     }
     for (size_t h = 0; h < static_cast<size_t>(kMaxHorizons); ++h) {
-      if ((e.resolved_mask & (1u << h)) != 0 && (!r.Get(e.r[h]) || !r.Get(e.r_time_ms[h]))) {
+      if ((resolved_mask & (1u << h)) != 0 && (!r.Get(e.r[h]) || !r.Get(e.r_time_ms[h]))) {
         return r.status("trade effects");
       }
     }
     fresh.effect_by_key_[e.key] = fresh.effects_base_seq_ + i;
     fresh.effects_.push_back(e);
+  }
+  // Idempotent for states that already carry the marks; states written before evaluations were
+  // marked at retraction get them here.
+  for (size_t i = 0; i < fresh.effects_.size(); ++i) {
+    const TradeEffect& e = fresh.effects_[i];
+    if (!e.retracted) continue;
+    if (e.holding >= fresh.holdings_.size()) {
+      return absl::DataLossError("checkpoint is corrupt: a trade names an unknown holding");
+    }
+    fresh.CancelPending(e, fresh.effects_base_seq_ + i);
   }
   if (!r.GetCount(n, sizeof(Key128) + 1)) return r.status("alert ids");
   for (uint64_t i = 0; i < n; ++i) {
@@ -1046,7 +1142,6 @@ absl::Status Engine::LoadState(std::string_view in) {
   wallet_ids_ = std::move(fresh.wallet_ids_);
   snapshot_order_.clear();
   holdings_ = std::move(fresh.holdings_);
-  holding_ids_ = std::move(fresh.holding_ids_);
   buffer_ = std::move(fresh.buffer_);
   watermark_ms_ = fresh.watermark_ms_;
   next_seq_ = fresh.next_seq_;

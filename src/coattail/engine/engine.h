@@ -161,7 +161,7 @@ class Engine {
     uint64_t effect_seq;
     WalletId wallet;
     uint8_t horizon;
-    int8_t side;
+    int8_t side;  // +1 buy, -1 sell, 0 cancelled (the trade was retracted)
     double p0;
     double b0;
   };
@@ -173,10 +173,13 @@ class Engine {
   ChainId InternChain(std::string_view chain);
   WalletId InternWallet(const Address& address);
   void ReleaseReady(int64_t bound_ms, bool all);
+  void Prefetch(const CompactEvent& e) const;
   void Apply(const CompactEvent& e);
   void ApplyPrice(const CompactEvent& e);
   void ApplyTrade(const CompactEvent& e);
   void ApplyRetraction(const CompactEvent& e);
+  // Marks the retracted trade's unresolved evaluations cancelled.
+  void CancelPending(const TradeEffect& effect, uint64_t seq);
   void ResolveDue(Token& token, int64_t before_ms);
   double BenchmarkAt(int64_t time_ms, size_t hint_slot);
   // Drops benchmark prices no future lookup can reach (keeps checkpoints and memory bounded).
@@ -210,11 +213,11 @@ class Engine {
   absl::flat_hash_map<Address, WalletId> wallet_ids_;
   std::vector<WalletId> snapshot_order_;  // wallet ids by address; derived, not checkpointed
   std::vector<Holding> holdings_;
-  absl::flat_hash_map<uint64_t, uint32_t> holding_ids_;  // wallet << 32 | token
 
-  // Reorder buffer with bounded lateness.
-  // Sorted by ProcessedBefore. Input is nearly ordered, so inserts land at or near the back.
+  // Reorder buffer with bounded lateness, sorted by GroupBefore; input is nearly ordered, so
+  // inserts land at or near the back.
   RingQueue<CompactEvent> buffer_;
+  std::vector<uint32_t> release_order_;  // scratch for ReleaseReady
   absl::flat_hash_map<uint64_t, std::string>
       retraction_raw_;                // seq -> input line, for dead letters
   int64_t watermark_ms_ = INT64_MIN;  // highest event time seen

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "coattail/engine/engine_test_util.h"
 #include "gmock/gmock.h"
@@ -211,21 +214,73 @@ TEST(EngineTest, RetractionUndoesPositionVolumeAndResolvedReturns) {
 }
 
 TEST(EngineTest, RetractionBeforeResolutionCancelsThePendingEvaluation) {
-  EngineConfig c = OneHourNoDecay();
-  c.lateness_ms = kHour;
-  Harness h(c);
-  TradeSpec buy{
-      .wallet = 1, .token = "TKN", .buy = true, .amount = 2, .price = 5, .time_ms = kT0 + kMinute};
-  TradeSpec retract = buy;
-  retract.removed = true;
-  retract.time_ms = kT0 + 2 * kMinute;
-  h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5), TradeLine(buy),
-             TradeLine(retract), PriceLine("ETH", kT0 + 2 * kHour, 2000),
-             PriceLine("TKN", kT0 + 2 * kHour, 6)});
-  h.engine().Finish();
-  EXPECT_EQ(h.engine().counters().evaluations_cancelled, 1);
-  EXPECT_EQ(h.engine().counters().evaluations_resolved, 0);
-  EXPECT_TRUE(h.engine().MomentsRows().empty());
+  // Also when the trade's record has left the dedup window (30 min) before its evaluation is due
+  // (1 h): the cancellation lives with the pending evaluation, not with the record.
+  for (const bool evicted : {false, true}) {
+    SCOPED_TRACE(evicted ? "record evicted first" : "record still held");
+    EngineConfig c = OneHourNoDecay();
+    c.lateness_ms = evicted ? 10 * kMinute : kHour;
+    if (evicted) c.dedup_window_ms = 30 * kMinute;
+    Harness h(c);
+    TradeSpec buy{.wallet = 1,
+                  .token = "TKN",
+                  .buy = true,
+                  .amount = 2,
+                  .price = 5,
+                  .time_ms = kT0 + kMinute};
+    TradeSpec retract = buy;
+    retract.removed = true;
+    retract.time_ms = kT0 + 2 * kMinute;
+    std::vector<std::string> lines = {PriceLine("ETH", kT0, 2000), PriceLine("TKN", kT0, 5),
+                                      TradeLine(buy), TradeLine(retract)};
+    if (evicted) {
+      lines.push_back(
+          TradeLine({.wallet = 2, .token = "OTHER", .time_ms = kT0 + 50 * kMinute, .tx = 2}));
+    }
+    lines.push_back(PriceLine("ETH", kT0 + 2 * kHour, 2000));
+    lines.push_back(PriceLine("TKN", kT0 + 2 * kHour, 6));
+    h.FeedAll(lines);
+    h.engine().Finish();
+    EXPECT_EQ(h.engine().counters().retractions, 1);
+    EXPECT_EQ(h.engine().counters().evaluations_cancelled, 1);
+    EXPECT_EQ(h.engine().counters().evaluations_resolved, 0);
+    EXPECT_TRUE(h.engine().MomentsRows().empty());
+  }
+}
+
+TEST(EngineTest, SymbolsAreToldApartByEveryByteAndByLength) {
+  // Token and chain names from input lines are interned through a cache keyed by their packed
+  // bytes and length; names that differ only in their last byte, or only in length, must stay
+  // distinct tokens. Only the second token of each pair gets a price after the horizon, so only
+  // its trade resolves.
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"A", "B"},
+      {"ABCDEFG", "ABCDEFH"},
+      {"ABCDEFGH", "ABCDEFGI"},
+      {"ABCDEFG", "ABCDEFGH"},
+      {"ABCDEFGHI", "ABCDEFGHJ"},
+      {"ABCDEFGHIJKLMNO", "ABCDEFGHIJKLMNP"},
+      {"ABCDEFGHIJKLMN", "ABCDEFGHIJKLMNO"},
+      {"ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOQ"},
+      {"ABCDEFGHIJKLMNO", "ABCDEFGHIJKLMNOP"},
+  };
+  for (const auto& [quiet, priced] : pairs) {
+    SCOPED_TRACE(quiet + " / " + priced);
+    Harness h(OneHourNoDecay());
+    std::vector<std::string> resolved_tokens;
+    h.engine().set_resolution_observer(
+        [&](std::string_view token, int64_t, int64_t) { resolved_tokens.emplace_back(token); });
+    TradeSpec a{.wallet = 1, .token = quiet, .time_ms = kT0 + kMinute, .tx = 1};
+    TradeSpec b{.wallet = 2, .token = priced, .time_ms = kT0 + kMinute, .tx = 2};
+    h.FeedAll({PriceLine("ETH", kT0, 2000), PriceLine(quiet, kT0, 5), PriceLine(priced, kT0, 7),
+               TradeLine(a), TradeLine(b), PriceLine("ETH", kT0 + 2 * kHour, 2000),
+               PriceLine(priced, kT0 + 2 * kHour, 8)});
+    h.engine().Finish();
+    EXPECT_EQ(resolved_tokens, std::vector<std::string>{priced});
+    const std::vector<WalletMomentsRow> rows = h.engine().MomentsRows();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].wallet, testing::Wallet(2));
+  }
 }
 
 TEST(EngineTest, InvalidLinesGoToTheRejectSinkWithTheParserReason) {

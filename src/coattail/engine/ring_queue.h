@@ -35,6 +35,18 @@ class RingQueue {
     ++size_;
   }
 
+  // Appends a value-initialised element and returns it, to be filled in place.
+  T& emplace_back() {
+    static_assert(std::is_trivially_copyable_v<T>, "elements are copied around as plain values");
+    if (size_ == slots_.size()) Grow();
+    T& slot = slots_[(head_ + size_) & mask_];
+    slot = T{};
+    ++size_;
+    return slot;
+  }
+
+  void pop_back() { --size_; }
+
   void pop_front() {
     head_ = (head_ + 1) & mask_;
     --size_;

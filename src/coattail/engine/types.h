@@ -58,8 +58,14 @@ struct CompactEvent {
   TxHash tx{};
 };
 
-// Strict weak order used by the reorder buffer: time, then class, then the content tie-breaker,
-// then arrival.
+// The reorder buffer's order: time, then class. Equal keys keep arrival order.
+inline bool GroupBefore(const CompactEvent& a, const CompactEvent& b) {
+  if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
+  return a.cls < b.cls;
+}
+
+// The processing order: time, then class, then the content tie-breaker, then arrival. The reorder
+// buffer applies the last two when it releases a (time, class) group.
 inline bool ProcessedBefore(const CompactEvent& a, const CompactEvent& b) {
   if (a.time_ms != b.time_ms) return a.time_ms < b.time_ms;
   if (a.cls != b.cls) return a.cls < b.cls;

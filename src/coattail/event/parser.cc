@@ -398,6 +398,55 @@ absl::Status NotAnObject(std::string_view line) {
 // values and rejection reasons are those of the strict parser. Every byte of the line is matched,
 // and only ASCII is accepted, so nothing the strict parser would reject can get through.
 
+// p[0, N) == text[0, N) for a compile-time N, compared 8 bytes at a time with the last word
+// overlapping the one before. GCC turns std::memcmp of more than 3 bytes into a library call,
+// and the fast path compares a literal between every two values.
+template <size_t N>
+inline bool SameBytes(const char* p, const char* text) {
+  if constexpr (N < 8) {
+    bool same = true;
+    for (size_t i = 0; i < N; ++i) same &= p[i] == text[i];
+    return same;
+  } else {
+    uint64_t diff = 0;
+    for (size_t i = 0; i + 8 <= N; i += 8) {
+      uint64_t a = 0;
+      uint64_t b = 0;
+      std::memcpy(&a, p + i, 8);
+      std::memcpy(&b, text + i, 8);
+      diff |= a ^ b;
+    }
+    if constexpr (N % 8 != 0) {
+      uint64_t a = 0;
+      uint64_t b = 0;
+      std::memcpy(&a, p + N - 8, 8);
+      std::memcpy(&b, text + N - 8, 8);
+      diff |= a ^ b;
+    }
+    return diff == 0;
+  }
+}
+
+// When p[0, 8) are all decimal digits, sets `value` to the number they spell and returns true.
+// Reads exactly 8 bytes; the caller makes sure they belong to the line.
+inline bool EightDigits(const char* p, uint32_t& value) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  // A byte is a digit when its high nibble is 3 and adding 6 to it does not carry into that nibble.
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+  if ((v & kHigh) != 0x3030303030303030ULL ||
+      ((v + 0x0606060606060606ULL) & kHigh) != 0x3030303030303030ULL) {
+    return false;
+  }
+  v -= 0x3030303030303030ULL;  // little-endian: the first digit is the lowest byte
+  v = v * 10 + (v >> 8);       // each even byte: a two-digit value
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  value = static_cast<uint32_t>(v);
+  return true;
+}
+
 class CanonicalCursor {
  public:
   CanonicalCursor(const char* p, const char* end) : p_(p), end_(end) {}
@@ -405,7 +454,7 @@ class CanonicalCursor {
   // Consumes `text` (a literal without its NUL) if the line continues with it.
   template <size_t N>
   bool Literal(const char (&text)[N]) {
-    if (static_cast<size_t>(end_ - p_) < N - 1 || std::memcmp(p_, text, N - 1) != 0) return false;
+    if (static_cast<size_t>(end_ - p_) < N - 1 || !SameBytes<N - 1>(p_, text)) return false;
     p_ += N - 1;
     return true;
   }
@@ -435,6 +484,11 @@ class CanonicalCursor {
   bool Integer(int64_t& out) {
     const char* start = p_;
     uint64_t v = 0;
+    uint32_t eight = 0;
+    while (end_ - p_ >= 8 && p_ - start <= 8 && EightDigits(p_, eight)) {
+      v = v * 100'000'000 + eight;
+      p_ += 8;
+    }
     while (p_ < end_ && IsDigit(*p_) && p_ - start < 19) {
       v = v * 10 + static_cast<uint64_t>(*p_ - '0');
       ++p_;
@@ -456,9 +510,17 @@ class CanonicalCursor {
     int digits = 0;
     int exponent = 0;
     if (p_ >= end_ || !IsDigit(*p_)) return false;
+    // Eight digits at a time while the count stays within 19 (m < 10^19 fits); the count may
+    // run ahead of the exact one, which only sends more numbers to the strict path.
+    uint32_t eight = 0;
     if (*p_ == '0') {
       ++p_;
     } else {
+      while (digits <= 11 && end_ - p_ >= 8 && EightDigits(p_, eight)) {
+        m = m * 100'000'000 + eight;
+        digits += 8;
+        p_ += 8;
+      }
       while (p_ < end_ && IsDigit(*p_)) {
         m = m * 10 + static_cast<uint64_t>(*p_++ - '0');
         if (++digits > 19) return false;
@@ -467,6 +529,12 @@ class CanonicalCursor {
     if (p_ < end_ && *p_ == '.') {
       ++p_;
       const char* frac = p_;
+      while (digits <= 11 && end_ - p_ >= 8 && EightDigits(p_, eight)) {
+        m = m * 100'000'000 + eight;
+        if (m != 0) digits += 8;
+        exponent -= 8;
+        p_ += 8;
+      }
       while (p_ < end_ && IsDigit(*p_)) {
         m = m * 10 + static_cast<uint64_t>(*p_++ - '0');
         if (m != 0 && ++digits > 19) return false;

@@ -1,6 +1,7 @@
 #include "coattail/io/line_reader.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,7 +72,77 @@ LineReader::LineReader(int fd, bool owns_fd, std::string name, LineReaderOptions
     : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), options_(options) {}
 
 LineReader::~LineReader() {
+  Unmap();
   if (owns_fd_) ::close(fd_);
+}
+
+void LineReader::Map() {
+  map_tried_ = true;
+  if (!options_.map_regular_files || seekable_base_ < 0 || pos_ != end_) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return;
+  const int64_t start = seekable_base_ + consumed_;
+  if (st.st_size <= start) return;
+  const auto page = static_cast<int64_t>(::sysconf(_SC_PAGESIZE));
+  const int64_t aligned = start - start % page;
+  const auto size = static_cast<size_t>(st.st_size - aligned);
+  void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(aligned));
+  if (m == MAP_FAILED) return;  // e.g. a file system without mmap: the buffered path reads it
+  // Advisory only: more read-ahead, and pages behind the reader can be dropped first.
+  (void)::madvise(m, size, MADV_SEQUENTIAL);
+  map_ = static_cast<char*>(m);
+  map_size_ = size;
+  map_pos_ = static_cast<size_t>(start - aligned);
+}
+
+void LineReader::ReleaseMappedBehind(size_t line_start) {
+  // Pages the reader has passed still count as this process's memory until it lets go of them;
+  // they stay in the page cache. Done in large steps, and never for the line just handed out.
+  constexpr size_t kReleaseStep = size_t{16} << 20;
+  if (line_start - map_released_ < kReleaseStep) return;
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t end = line_start - line_start % page;
+  (void)::madvise(map_ + map_released_, end - map_released_, MADV_DONTNEED);
+  map_released_ = end;
+}
+
+void LineReader::Unmap() {
+  if (map_ == nullptr) return;
+  ::munmap(map_, map_size_);
+  map_ = nullptr;
+  map_size_ = 0;
+  map_pos_ = 0;
+  map_released_ = 0;
+}
+
+bool LineReader::NextMapped(Line& line) {
+  const char* p = map_ + map_pos_;
+  const size_t avail = map_size_ - map_pos_;
+  if (avail > kLinePadding) {
+    // A newline within max_line_bytes leaves a line that is not too long, with kLinePadding
+    // mapped bytes after it.
+    const size_t window = std::min(avail - kLinePadding, options_.max_line_bytes + 1);
+    if (const void* nl = std::memchr(p, '\n', window); nl != nullptr) {
+      const auto consumed = static_cast<size_t>(static_cast<const char*>(nl) - p) + 1;
+      size_t length = consumed - 1;
+      if (length > 0 && p[length - 1] == '\r') --length;
+      line.text = std::string_view(p, length);
+      line.too_long = false;
+      line.number = ++line_number_;
+      consumed_ += static_cast<int64_t>(consumed);
+      line.end_offset = consumed_;
+      map_pos_ += consumed;
+      ++mapped_lines_;
+      ReleaseMappedBehind(static_cast<size_t>(p - map_));
+      return true;
+    }
+  }
+  // The buffered path reads on from this line's first byte.
+  Unmap();
+  if (::lseek(fd_, static_cast<off_t>(seekable_base_ + consumed_), SEEK_SET) < 0) {
+    status_ = absl::ErrnoToStatus(errno, absl::StrCat("cannot seek ", name_));
+  }
+  return false;
 }
 
 int64_t LineReader::Fill() {
@@ -109,6 +180,11 @@ void LineReader::Emit(Line& line, size_t start, size_t length, size_t consumed) 
 bool LineReader::Next(Line& line) {
   if (!status_.ok()) return false;
   started_ = true;
+  if (!map_tried_) Map();
+  if (map_ != nullptr) {
+    if (NextMapped(line)) return true;
+    if (!status_.ok()) return false;
+  }
   for (;;) {
     if (scan_ < end_) {
       const void* nl = std::memchr(buffer_.get() + scan_, '\n', end_ - scan_);

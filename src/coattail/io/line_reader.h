@@ -1,8 +1,10 @@
-// Block-buffered NDJSON line reader for a file or standard input.
+// NDJSON line reader for a file or standard input.
 //
-// Lines are handed out as views into an internal buffer, each followed by at least kLinePadding
-// readable bytes, so coattail::event::EventParser can parse them in place (its padding
-// contract). A view is valid until the next call to Next() or SkipTo().
+// A regular file is memory-mapped and its lines are handed out in place, with no copy; pipes,
+// terminals, the last few bytes of a file, and lines too long for the limit go through a block
+// buffer filled by read(2). Either way each line is followed by at least kLinePadding readable
+// bytes, so coattail::event::EventParser can parse it in place (its padding contract). A view is
+// valid until the next call to Next() or SkipTo().
 #ifndef COATTAIL_IO_LINE_READER_H_
 #define COATTAIL_IO_LINE_READER_H_
 
@@ -29,6 +31,9 @@ struct LineReaderOptions {
   // Lines whose content (without "\n" or "\r\n") is longer than this are returned truncated to
   // this many bytes with too_long set. Bounds memory on input without newlines.
   size_t max_line_bytes = size_t{1} << 20;
+  // Map regular files instead of copying them through the buffer (the bytes handed out are the
+  // same; only the copy is saved). A file that grows while it is read is still read to its end.
+  bool map_regular_files = true;
 };
 
 struct Line {
@@ -72,10 +77,20 @@ class LineReader {
   absl::Status SkipTo(int64_t byte_offset, int64_t line_number);
 
   const std::string& name() const { return name_; }
+  // Lines handed out in place from the file mapping (the rest came through the buffer).
+  int64_t mapped_lines() const { return mapped_lines_; }
 
  private:
   LineReader(int fd, bool owns_fd, std::string name, LineReaderOptions options);
 
+  // Maps the rest of a regular file from the current position; leaves map_ null when it cannot.
+  void Map();
+  // The next line from the mapping. False when the line is not complete in the mapping with its
+  // padding, or is too long: the mapping is dropped and the buffered path continues at that line.
+  bool NextMapped(Line& line);
+  void Unmap();
+  // Drops the pages wholly before line_start from this process's resident set.
+  void ReleaseMappedBehind(size_t line_start);
   // Appends up to block_size bytes at end_. Returns bytes read (0 at end of input), -1 on error.
   int64_t Fill();
   // Moves the unconsumed bytes [pos_, end_) to the start of the buffer.
@@ -102,6 +117,12 @@ class LineReader {
   int64_t line_number_ = 0;
   int64_t consumed_ = 0;        // input bytes before buffer_[pos_]
   int64_t seekable_base_ = -1;  // regular files: descriptor offset where reading began
+  bool map_tried_ = false;
+  char* map_ = nullptr;  // page-aligned start of the mapping, or null
+  size_t map_size_ = 0;
+  size_t map_pos_ = 0;       // next unread byte, relative to map_
+  size_t map_released_ = 0;  // bytes at the start of the mapping given back (MADV_DONTNEED)
+  int64_t mapped_lines_ = 0;
   absl::Status status_;
 };
 

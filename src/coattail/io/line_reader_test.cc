@@ -348,5 +348,69 @@ TEST_F(LineReaderTest, OffsetsAreRelativeToWhereAnInheritedDescriptorStood) {
   EXPECT_EQ(ReadAll(**reader), expected);
 }
 
+// Content of about `bytes` bytes: lines of varied lengths, some CRLF, some empty, some longer
+// than `max_line`, and no final newline.
+std::string VariedContent(size_t bytes, size_t max_line) {
+  std::string content;
+  for (size_t i = 0; content.size() < bytes; ++i) {
+    const size_t len = (i * 7919) % (i % 97 == 0 ? 3 * max_line : 120);
+    content += std::string(len, static_cast<char>('a' + i % 26));
+    content += i % 5 == 0 ? "\r\n" : "\n";
+    if (i % 13 == 0) content += "\n";
+  }
+  content += "tail";
+  return content;
+}
+
+TEST_F(LineReaderTest, MappedAndBufferedReadsAgreeAroundPageBoundaries) {
+  // File sizes on and next to multiples of the page size, where the bytes after the last line
+  // are not mapped: the mapping must hand over to the buffer before the padding would run off it.
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const std::string base = VariedContent(6 * page, 200);
+  for (size_t size :
+       {page - 1, page, page + 1, 3 * page - 65, 3 * page - 64, 3 * page, 5 * page + 17}) {
+    SCOPED_TRACE(size);
+    std::string content = base.substr(0, size);
+    const std::vector<OwnedLine> expected = ReferenceSplit(content, 200);
+    auto mapped = OpenFile(content, {.max_line_bytes = 200});
+    EXPECT_EQ(ReadAll(*mapped), expected);
+    EXPECT_GT(mapped->mapped_lines(), 0);
+    auto buffered = OpenFile(content, {.max_line_bytes = 200, .map_regular_files = false});
+    EXPECT_EQ(ReadAll(*buffered), expected);
+    EXPECT_EQ(buffered->mapped_lines(), 0);
+  }
+}
+
+TEST_F(LineReaderTest, MappedReadResumesAtEveryLineBoundary) {
+  const std::string content = VariedContent(3 * 4096, 100);
+  const std::vector<OwnedLine> all = ReferenceSplit(content, 100);
+  for (size_t k = 0; k < all.size(); k += 7) {
+    SCOPED_TRACE(k);
+    auto reader = OpenFile(content, {.max_line_bytes = 100});
+    ASSERT_TRUE(reader->SkipTo(all[k].end_offset, all[k].number).ok());
+    const std::vector<OwnedLine> rest(all.begin() + static_cast<std::ptrdiff_t>(k) + 1, all.end());
+    EXPECT_EQ(ReadAll(*reader), rest);
+  }
+}
+
+TEST_F(LineReaderTest, FileThatGrowsWhileMappedIsReadToItsNewEnd) {
+  const std::string first = VariedContent(2 * 4096, 100);
+  const std::string path = WriteFile(first + "\n");
+  auto reader = LineReader::Open(path, {.max_line_bytes = 100});
+  ASSERT_TRUE(reader.ok());
+  Line line;
+  ASSERT_TRUE((*reader)->Next(line));  // maps the file as it is now
+  FILE* f = std::fopen(path.c_str(), "ab");
+  ASSERT_NE(f, nullptr);
+  const std::string more = "appended one\nappended two\n";
+  ASSERT_EQ(std::fwrite(more.data(), 1, more.size(), f), more.size());
+  std::fclose(f);
+  std::vector<OwnedLine> lines = {
+      {std::string(line.text), line.number, line.end_offset, line.too_long}};
+  for (OwnedLine& l : ReadAll(**reader)) lines.push_back(std::move(l));
+  EXPECT_EQ(lines, ReferenceSplit(first + "\n" + more, 100));
+  EXPECT_GT((*reader)->mapped_lines(), 0);
+}
+
 }  // namespace
 }  // namespace coattail::io

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -128,9 +129,9 @@ class FileSource : public Source {
 // Events of a Kinesis stream; a "line" number is the event's ordinal in the run's input.
 class StreamSource : public Source {
  public:
-  static absl::StatusOr<std::unique_ptr<StreamSource>> Open(const std::string& stream,
-                                                            const RunOptions& options,
-                                                            const store::Checkpoint* resume) {
+  static absl::StatusOr<std::unique_ptr<StreamSource>> Open(
+      const std::string& stream, const RunOptions& options, const store::Checkpoint* resume,
+      std::function<absl::Status()> while_waiting) {
     absl::StatusOr<aws::KinesisClient> kinesis = aws::KinesisClient::FromEnv(aws::Env::Process());
     if (!kinesis.ok()) return kinesis.status();
     auto source = std::unique_ptr<StreamSource>(new StreamSource(*std::move(kinesis)));
@@ -138,6 +139,7 @@ class StreamSource : public Source {
     source_options.stream = stream;
     source_options.idle_exit = options.idle_exit;
     source_options.stop = options.stop;
+    source_options.while_waiting = std::move(while_waiting);
     absl::StatusOr<std::unique_ptr<stream::KinesisSource>> reader = stream::KinesisSource::Create(
         &source->kinesis_, std::move(source_options),
         resume != nullptr ? resume->shard_positions : std::vector<store::ShardPosition>());
@@ -215,6 +217,9 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
   if (options.checkpoint_every_lines < 0) {
     return absl::InvalidArgumentError("--checkpoint-every must be >= 0");
   }
+  if (options.checkpoint_interval.count() < 0) {
+    return absl::InvalidArgumentError("--checkpoint-interval must be >= 0");
+  }
   RunResult result;
   result.dead_letter_path =
       options.dead_letter_path.empty() ? options.db + ".rejected.ndjson" : options.dead_letter_path;
@@ -277,13 +282,15 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
   const store::Checkpoint* resume = checkpoint->has_value() ? &**checkpoint : nullptr;
   std::unique_ptr<Source> source;
   StreamSource* stream_source = nullptr;
+  std::function<absl::Status()> on_wait = [] { return absl::OkStatus(); };
   if (stream_name.empty()) {
     absl::StatusOr<std::unique_ptr<FileSource>> file = FileSource::Open(options.input, resume);
     if (!file.ok()) return file.status();
     source = *std::move(file);
   } else {
+    // The commit below does not exist yet; the hook reaches it through `on_wait`.
     absl::StatusOr<std::unique_ptr<StreamSource>> kinesis =
-        StreamSource::Open(stream_name, options, resume);
+        StreamSource::Open(stream_name, options, resume, [&on_wait] { return on_wait(); });
     if (!kinesis.ok()) return kinesis.status();
     stream_source = kinesis->get();
     source = *std::move(kinesis);
@@ -373,17 +380,31 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
     return absl::OkStatus();
   };
 
-  io::Line line;
   int64_t since_checkpoint = 0;
+  const bool timed = options.checkpoint_interval.count() > 0;
+  Clock::time_point checkpoint_due = Clock::now() + options.checkpoint_interval;
+  auto take_checkpoint = [&]() -> absl::Status {
+    since_checkpoint = 0;
+    checkpoint_due = Clock::now() + options.checkpoint_interval;
+    return commit(false);
+  };
+  on_wait = [&]() -> absl::Status {
+    if (timed && since_checkpoint > 0 && Clock::now() >= checkpoint_due) return take_checkpoint();
+    return absl::OkStatus();
+  };
+
+  io::Line line;
   auto last_progress = Clock::now();
   int64_t progress_lines = 0;
   while (source->Next(line)) {
     (*engine)->ProcessLine(line.text, line.number, line.too_long);
     ++result.lines_this_run;
-    if (options.checkpoint_every_lines > 0 &&
-        ++since_checkpoint >= options.checkpoint_every_lines) {
-      since_checkpoint = 0;
-      if (absl::Status s = commit(false); !s.ok()) return s;
+    ++since_checkpoint;
+    // The clock is read once every 1024 lines: a fraction of a millisecond at full speed.
+    if ((options.checkpoint_every_lines > 0 &&
+         since_checkpoint >= options.checkpoint_every_lines) ||
+        (timed && (since_checkpoint & 1023) == 0 && Clock::now() >= checkpoint_due)) {
+      if (absl::Status s = take_checkpoint(); !s.ok()) return s;
     }
     if (options.progress && (result.lines_this_run & 0xffff) == 0) {
       const auto now = Clock::now();

@@ -223,6 +223,38 @@ TEST_F(KinesisRoundTripTest, SourceMergesShardsByTimeAndResumesWithoutLossOrDoub
   }
 }
 
+TEST_F(KinesisRoundTripTest, QuietStreamCallsBackWhileWaitingAndAnErrorThereEndsTheRun) {
+  // The runner takes due checkpoints in this callback, so alerts are not held back while no
+  // record arrives.
+  CreateStream("quiet-trades", 1);
+  KinesisSourceOptions options;
+  options.stream = "quiet-trades";
+  options.poll_interval = std::chrono::milliseconds(20);
+  options.idle_exit = std::chrono::milliseconds(400);
+  int calls = 0;
+  options.while_waiting = [&calls] {
+    ++calls;
+    return absl::OkStatus();
+  };
+  {
+    auto source = KinesisSource::Create(kinesis_.get(), options, {});
+    ASSERT_TRUE(source.ok()) << source.status();
+    std::string_view event;
+    EXPECT_FALSE((*source)->Next(event));
+    EXPECT_TRUE((*source)->status().ok()) << (*source)->status();
+  }
+  // Before each pause of the 400 ms wait (pauses are at most 100 ms).
+  EXPECT_GE(calls, 3);
+
+  options.while_waiting = [] { return absl::UnavailableError("store is gone"); };
+  auto source = KinesisSource::Create(kinesis_.get(), options, {});
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::string_view event;
+  EXPECT_FALSE((*source)->Next(event));
+  EXPECT_EQ((*source)->status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string((*source)->status().message()), HasSubstr("store is gone"));
+}
+
 TEST_F(KinesisRoundTripTest, ProducerNeedsTheStreamsToExist) {
   ProducerOptions options;
   options.stream = "no-such-stream";

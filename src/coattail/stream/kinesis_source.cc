@@ -264,6 +264,12 @@ bool KinesisSource::Next(std::string_view& event) {
         return false;
       }
     }
+    if (options_.while_waiting) {
+      if (absl::Status s = options_.while_waiting(); !s.ok()) {
+        Fail(std::move(s));
+        return false;
+      }
+    }
     const auto nap = std::min<Clock::duration>(wake - Clock::now(), std::chrono::milliseconds(100));
     if (nap > Clock::duration::zero()) std::this_thread::sleep_for(nap);
   }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct KinesisSourceOptions {
   // zero runs until `stop` is set.
   std::chrono::milliseconds idle_exit{0};
   const std::atomic<bool>* stop = nullptr;  // e.g. set by SIGTERM
+  // Called before each pause while no event is ready (at most every 100 ms). The runner takes a
+  // due checkpoint there, so a quiet stream does not hold back alerts. An error ends Next().
+  std::function<absl::Status()> while_waiting;
 };
 
 struct KinesisSourceStats {
