@@ -227,7 +227,7 @@ uint64_t AddressTie(const Address& address) {
 
 }  // namespace
 
-bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
+void Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
                      CompactEvent& out) {
   out.line = line;
   out.seq = next_seq_++;
@@ -237,16 +237,12 @@ bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view 
     out.cls = out.token == benchmark_id_ ? EventClass::kBenchmarkPrice : EventClass::kPrice;
     out.tie = SymbolTie(ev.price.token);
     out.price_usd = ev.price.price_usd;
-    return true;
+    return;
   }
   const event::TradeView& t = ev.trade;
-  Address address{};
-  if (!ParseHexBytes(t.wallet, address.data(), address.size()) ||
-      !ParseHexBytes(t.tx_hash, out.tx.data(), out.tx.size())) {
-    // The parser validates both; this guards the invariant rather than trusting it silently.
-    Reject(line, "internal: address or hash failed to decode", raw);
-    return false;
-  }
+  // Decoded by the parser, which validates these fields by decoding them.
+  const Address& address = t.wallet_bytes;
+  out.tx = t.tx_hash_bytes;
   out.time_ms = t.block_time_ms;
   out.cls = EventClass::kTrade;
   out.removed = t.removed;
@@ -262,7 +258,6 @@ bool Engine::Compact(const event::EventView& ev, int64_t line, std::string_view 
   out.usd_value = t.usd_value;
   out.key = TradeKey(t.chain, out.tx, t.log_index);
   if (t.removed) retraction_raw_.emplace(out.seq, std::string(raw));
-  return true;
 }
 
 void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_long) {
@@ -289,10 +284,7 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
   }
   // Built in the buffer's next slot: nearly every event belongs at the back.
   CompactEvent& slot = buffer_.emplace_back();
-  if (!Compact(ev, line_number, line, slot)) {
-    buffer_.pop_back();
-    return;
-  }
+  Compact(ev, line_number, line, slot);
   // The buffer is kept sorted by (time, class) only, equal keys in arrival order; the content
   // tie-break is applied when a group is released. Events of one instant arrive in whatever order
   // the source interleaved them (for prices, the feed's token order), so sorting them here would
@@ -454,6 +446,11 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     if (next == horizons) return;
     const PendingEval pe = token.pending[next].front();
     token.pending[next].pop_front();
+    // The next evaluation in this queue is often due too: start loading its wallet's moments.
+    if (!token.pending[next].empty()) {
+      const PendingEval& following = token.pending[next].front();
+      __builtin_prefetch(&wallets_[following.wallet]->moments[following.horizon]);
+    }
     // A retraction marks its trade's pending evaluations (side 0), so the trade's record, a day
     // old and out of cache, is not read here; it is only written below.
     if (pe.side == 0) {
@@ -763,7 +760,7 @@ void Engine::TakeSnapshot(int64_t now_ms, bool all_horizons) {
     for (size_t j = 0; j < wallets_.size(); ++j) {
       views[j] = stats::MomentsView(wallets_[snapshot_order_[j]]->moments[h]);
     }
-    const std::vector<stats::WalletScore> scores = stats::ScoreWallets(views, options);
+    const std::vector<stats::WalletScore> scores = stats::ScoreWallets(views, options, p_memo_[h]);
     for (size_t j = 0; j < wallets_.size(); ++j) {
       const size_t i = snapshot_order_[j];
       Wallet& w = *wallets_[i];
@@ -1141,6 +1138,7 @@ absl::Status Engine::LoadState(std::string_view in) {
   wallets_ = std::move(fresh.wallets_);
   wallet_ids_ = std::move(fresh.wallet_ids_);
   snapshot_order_.clear();
+  for (std::vector<stats::PValueMemo>& memo : p_memo_) memo.clear();
   holdings_ = std::move(fresh.holdings_);
   buffer_ = std::move(fresh.buffer_);
   watermark_ms_ = fresh.watermark_ms_;

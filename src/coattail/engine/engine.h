@@ -23,6 +23,7 @@
 #include "coattail/event/parser.h"
 #include "coattail/stats/beta_estimator.h"
 #include "coattail/stats/decayed_moments.h"
+#include "coattail/stats/score.h"
 
 namespace coattail::engine {
 
@@ -168,7 +169,7 @@ class Engine {
   Engine(const EngineConfig& config, AlertSink* alerts, RejectSink* rejects);
 
   void Reject(int64_t line, std::string_view reason, std::string_view raw);
-  bool Compact(const event::EventView& ev, int64_t line, std::string_view raw, CompactEvent& out);
+  void Compact(const event::EventView& ev, int64_t line, std::string_view raw, CompactEvent& out);
   TokenId InternToken(std::string_view symbol);
   ChainId InternChain(std::string_view chain);
   WalletId InternWallet(const Address& address);
@@ -212,6 +213,8 @@ class Engine {
   std::vector<std::unique_ptr<Wallet>> wallets_;
   absl::flat_hash_map<Address, WalletId> wallet_ids_;
   std::vector<WalletId> snapshot_order_;  // wallet ids by address; derived, not checkpointed
+  // Per horizon, the last p-value at each snapshot position (a pure cache, not checkpointed).
+  std::array<std::vector<stats::PValueMemo>, kMaxHorizons> p_memo_;
   std::vector<Holding> holdings_;
 
   // Reorder buffer with bounded lateness, sorted by GroupBefore; input is nearly ordered, so

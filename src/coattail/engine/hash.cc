@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "coattail/event/hex.h"
+
 namespace coattail::engine {
 namespace {
 
@@ -52,47 +54,11 @@ Key128 Fingerprint128(std::string_view data, uint64_t seed) {
   return Key128{Mix64(a ^ (b >> 17)), Mix64(b ^ (a << 13))};
 }
 
-namespace {
-
-// Decodes 8 hex digits (either case) at p into 4 bytes at out, 8 digits per step instead of one
-// table load each: this runs for the wallet and transaction hash of every trade. Returns false if
-// any of the 8 bytes is not a hex digit.
-bool DecodeEightHexDigits(const char* p, uint8_t* out) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  uint64_t x;
-  std::memcpy(&x, p, sizeof(x));
-  // For bytes below 0x80, adding (0x80 - lo) sets the high bit iff byte >= lo, and adding
-  // (0x7f - hi) sets it iff byte > hi; no byte carries into its neighbour.
-  const auto in_range = [](uint64_t v, uint64_t lo, uint64_t hi) {
-    return (v + kOnes * (0x80 - lo)) & ~(v + kOnes * (0x7f - hi)) & kHigh;
-  };
-  if ((x & kHigh) != 0) return false;
-  const uint64_t digit = in_range(x, 0x30 /* '0' */, 0x39 /* '9' */);
-  const uint64_t letter = in_range(x | (kOnes * 0x20), 0x61 /* 'a' */, 0x66 /* 'f' */);
-  if ((digit | letter) != kHigh) return false;
-  // Digits map to their low nibble; letters (bit 6 set) to their low nibble + 9.
-  uint64_t v = (x & (kOnes * 0x0f)) + ((x >> 6) & kOnes) * 9;
-  // Each 16-bit lane holds (first digit, second digit) in (low, high) byte: pair them up.
-  v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffULL;
-  out[0] = static_cast<uint8_t>(v);
-  out[1] = static_cast<uint8_t>(v >> 16);
-  out[2] = static_cast<uint8_t>(v >> 32);
-  out[3] = static_cast<uint8_t>(v >> 48);
-  return true;
-}
-
-}  // namespace
-
 bool ParseHexBytes(std::string_view text, uint8_t* out, size_t n) {
   if (text.size() != 2 + 2 * n || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
     return false;
   }
-  if (n % 4 == 0) {
-    bool ok = true;
-    for (size_t i = 0; i < n; i += 4) ok &= DecodeEightHexDigits(text.data() + 2 + 2 * i, out + i);
-    return ok;
-  }
+  if (n % 4 == 0) return event::DecodeHexDigits(text.data() + 2, out, n);
   int bad = 0;
   for (size_t i = 0; i < n; ++i) {
     const int h = HexValue(text[2 + 2 * i]);

@@ -5,6 +5,7 @@
 #ifndef COATTAIL_EVENT_EVENT_H_
 #define COATTAIL_EVENT_EVENT_H_
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -17,13 +18,15 @@ enum class EventKind : uint8_t { kPrice = 0, kTrade = 1 };
 
 // A swap executed by `wallet` on `chain`. (chain, tx_hash, log_index) is the idempotency key.
 struct TradeView {
-  std::string_view chain;     // lower-case identifier, e.g. "ethereum"
-  int64_t block_number = 0;   // >= 0
-  int64_t block_time_ms = 0;  // UTC epoch milliseconds
-  std::string_view tx_hash;   // "0x" + 64 hex digits, as written in the input
-  int64_t log_index = 0;      // >= 0
-  std::string_view wallet;    // "0x" + 40 hex digits, as written (case is not significant)
-  std::string_view token;     // symbol such as "PEPE" or a "0x" + 40 hex contract address
+  std::string_view chain;                   // lower-case identifier, e.g. "ethereum"
+  int64_t block_number = 0;                 // >= 0
+  int64_t block_time_ms = 0;                // UTC epoch milliseconds
+  std::string_view tx_hash;                 // "0x" + 64 hex digits, as written in the input
+  std::array<uint8_t, 32> tx_hash_bytes{};  // tx_hash decoded (the parser validates by decoding)
+  int64_t log_index = 0;                    // >= 0
+  std::string_view wallet;  // "0x" + 40 hex digits, as written (case is not significant)
+  std::array<uint8_t, 20> wallet_bytes{};  // wallet decoded
+  std::string_view token;  // symbol such as "PEPE" or a "0x" + 40 hex contract address
   Side side = Side::kBuy;
   double amount = 0;     // finite, > 0, token units
   double price_usd = 0;  // finite, > 0

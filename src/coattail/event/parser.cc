@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "coattail/event/hex.h"
 
 namespace coattail::event {
 
@@ -197,33 +198,19 @@ inline bool AllInClass(std::string_view s, uint8_t cls) {
   return acc != 0;
 }
 
-constexpr uint64_t Repeat(uint8_t byte) { return 0x0101010101010101u * byte; }
-
-// For 8 ASCII bytes (each < 0x80), the high bit of each byte of the result is set iff that byte is
-// in [lo, hi]. Adding (0x80 - lo) sets a byte's high bit iff byte >= lo, adding (0x7F - hi) iff
-// byte > hi; no byte overflows into its neighbour because byte + constant < 0x100.
-constexpr uint64_t BytesInRange(uint64_t x, uint8_t lo, uint8_t hi) {
-  return (x + Repeat(static_cast<uint8_t>(0x80 - lo))) &
-         ~(x + Repeat(static_cast<uint8_t>(0x7F - hi))) & Repeat(0x80);
-}
-
-// True when all 8 bytes at p are hex digits (either case): checked a word at a time since hashes
-// and addresses are over a third of a trade line.
-inline bool EightHexDigits(const char* p) {
-  uint64_t x;
-  std::memcpy(&x, p, sizeof(x));
-  if ((x & Repeat(0x80)) != 0) return false;
-  const uint64_t digit = BytesInRange(x, '0', '9');
-  const uint64_t letter = BytesInRange(x | Repeat(0x20), 'a', 'f');
-  return (digit | letter) == Repeat(0x80);
-}
-
 // "0x" followed by exactly `digits` hex digits (either case); `digits` is a multiple of 8.
 inline bool IsHexString(std::string_view s, size_t digits) {
   if (s.size() != digits + 2 || s[0] != '0' || s[1] != 'x') return false;
   bool ok = true;
   for (size_t i = 2; i < s.size(); i += 8) ok &= EightHexDigits(s.data() + i);
   return ok;
+}
+
+// IsHexString for a fixed-size value, decoding it into `out` on the way.
+template <size_t N>
+inline bool DecodeHexString(std::string_view s, std::array<uint8_t, N>& out) {
+  return s.size() == 2 * N + 2 && s[0] == '0' && s[1] == 'x' &&
+         DecodeHexDigits(s.data() + 2, out.data(), N);
 }
 
 inline bool IsChain(std::string_view s) {
@@ -585,9 +572,9 @@ bool TryCanonical(std::string_view line, const ParserOptions& options, EventView
   if (!c.StringBody(t.chain) || !IsChain(t.chain) || !c.Literal(R"(,"block_number":)") ||
       !c.Integer(t.block_number) || !c.Literal(R"(,"block_time":)") ||
       !c.Integer(t.block_time_ms) || !c.Literal(R"(,"tx_hash":")") ||
-      !c.FixedStringBody(66, t.tx_hash) || !IsHexString(t.tx_hash, 64) ||
+      !c.FixedStringBody(66, t.tx_hash) || !DecodeHexString(t.tx_hash, t.tx_hash_bytes) ||
       !c.Literal(R"(,"log_index":)") || !c.Integer(t.log_index) || !c.Literal(R"(,"wallet":")") ||
-      !c.FixedStringBody(42, t.wallet) || !IsHexString(t.wallet, 40) ||
+      !c.FixedStringBody(42, t.wallet) || !DecodeHexString(t.wallet, t.wallet_bytes) ||
       !c.Literal(R"(,"token":")") || !c.StringBody(t.token) || !IsToken(t.token) ||
       !c.Literal(R"(,"side":")")) {
     return false;
@@ -671,6 +658,8 @@ absl::Status EventParser::Parse(std::string_view line, EventView& out) {
   uint32_t seen = 0;
   EventKind kind = EventKind::kPrice;
   std::string_view chain, tx_hash, wallet, token;
+  std::array<uint8_t, 32> tx_hash_bytes{};
+  std::array<uint8_t, 20> wallet_bytes{};
   int64_t block_number = 0, block_time = 0, log_index = 0, time = 0;
   double amount = 0, price_usd = 0, usd_value = 0;
   Side side = Side::kBuy;
@@ -729,7 +718,7 @@ absl::Status EventParser::Parse(std::string_view line, EventView& out) {
         break;
       case kTxHash:
         s = GetRawString(f, v, tx_hash);
-        if (s.ok() && !IsHexString(tx_hash, 64)) {
+        if (s.ok() && !DecodeHexString(tx_hash, tx_hash_bytes)) {
           s = FieldError(f, "not a 0x-prefixed 64-hex transaction hash");
         }
         break;
@@ -738,7 +727,7 @@ absl::Status EventParser::Parse(std::string_view line, EventView& out) {
         break;
       case kWallet:
         s = GetRawString(f, v, wallet);
-        if (s.ok() && !IsHexString(wallet, 40))
+        if (s.ok() && !DecodeHexString(wallet, wallet_bytes))
           s = FieldError(f, "not a 0x-prefixed 40-hex address");
         break;
       case kToken:
@@ -823,8 +812,10 @@ absl::Status EventParser::Parse(std::string_view line, EventView& out) {
     t.block_number = block_number;
     t.block_time_ms = block_time;
     t.tx_hash = tx_hash;
+    t.tx_hash_bytes = tx_hash_bytes;
     t.log_index = log_index;
     t.wallet = wallet;
+    t.wallet_bytes = wallet_bytes;
     t.token = token;
     t.side = side;
     t.amount = amount;

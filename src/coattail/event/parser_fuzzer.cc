@@ -1,6 +1,7 @@
 // libFuzzer target for EventParser: the input is split into lines the way LineReader does and
 // every accepted event is checked against the format's invariants (docs/EVENTS.md), with
 // validation code independent of the parser's.
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +62,21 @@ bool IsToken(std::string_view s) {
   return true;
 }
 
+// The bytes `hex` ("0x" + 2n digits, already checked) spells, decoded one digit at a time.
+template <size_t N>
+bool Spells(std::string_view hex, const std::array<uint8_t, N>& bytes) {
+  const auto value = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return c - 'A' + 10;
+  };
+  for (size_t i = 0; i < N; ++i) {
+    const int byte = value(hex[2 + 2 * i]) * 16 + value(hex[3 + 2 * i]);
+    if (bytes[i] != byte) return false;
+  }
+  return true;
+}
+
 bool Within(std::string_view view, std::string_view line) {
   return view.data() >= line.data() && view.data() + view.size() <= line.data() + line.size();
 }
@@ -80,6 +96,8 @@ void CheckEvent(const EventView& e, std::string_view line, const EventParser& pa
   Check(IsChain(tr.chain) && Within(tr.chain, line), "chain");
   Check(IsPrefixedHex(tr.tx_hash, 64) && Within(tr.tx_hash, line), "tx_hash");
   Check(IsPrefixedHex(tr.wallet, 40) && Within(tr.wallet, line), "wallet");
+  Check(Spells(tr.tx_hash, tr.tx_hash_bytes), "tx_hash bytes");
+  Check(Spells(tr.wallet, tr.wallet_bytes), "wallet bytes");
   Check(IsToken(tr.token) && Within(tr.token, line), "token");
   Check(tr.block_number >= 0 && tr.log_index >= 0, "non-negative integers");
   Check(tr.side == Side::kBuy || tr.side == Side::kSell, "side");
@@ -113,6 +131,7 @@ void CheckSameAsStrict(const absl::Status& status, const EventView& e, std::stri
   const auto& b = s.trade;
   Check(a.chain == b.chain && a.block_number == b.block_number &&
             a.block_time_ms == b.block_time_ms && a.tx_hash == b.tx_hash &&
+            a.tx_hash_bytes == b.tx_hash_bytes && a.wallet_bytes == b.wallet_bytes &&
             a.log_index == b.log_index && a.wallet == b.wallet && a.token == b.token &&
             a.side == b.side && same(a.amount, b.amount) && same(a.price_usd, b.price_usd) &&
             same(a.usd_value, b.usd_value) && a.removed == b.removed,

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -95,6 +96,13 @@ TEST_F(ParserTest, ValidTradeParsesToExactFieldValues) {
   EXPECT_EQ(t.tx_hash, kTxHash);
   EXPECT_EQ(t.log_index, 3);
   EXPECT_EQ(t.wallet, kWallet);
+  // Decoded while validated; mixed case is the same bytes.
+  EXPECT_EQ(t.wallet_bytes,
+            (std::array<uint8_t, 20>{0x5a, 0xae, 0xb6, 0x05, 0x3f, 0x3e, 0x94, 0xc9, 0xb9, 0xa0,
+                                     0x9f, 0x33, 0x66, 0x94, 0x35, 0xe7, 0xef, 0x1b, 0xea, 0xed}));
+  EXPECT_EQ(t.tx_hash_bytes[0], 0x88);
+  EXPECT_EQ(t.tx_hash_bytes[1], 0xdf);
+  EXPECT_EQ(t.tx_hash_bytes[31], 0x4b);
   EXPECT_EQ(t.token, "PEPE");
   EXPECT_EQ(t.side, Side::kBuy);
   EXPECT_EQ(t.amount, 1234.5);
@@ -526,8 +534,10 @@ class FastPathAgreementTest : public ::testing::Test {
     EXPECT_EQ(a.block_number, b.block_number) << line;
     EXPECT_EQ(a.block_time_ms, b.block_time_ms) << line;
     EXPECT_EQ(a.tx_hash, b.tx_hash) << line;
+    EXPECT_EQ(a.tx_hash_bytes, b.tx_hash_bytes) << line;
     EXPECT_EQ(a.log_index, b.log_index) << line;
     EXPECT_EQ(a.wallet, b.wallet) << line;
+    EXPECT_EQ(a.wallet_bytes, b.wallet_bytes) << line;
     EXPECT_EQ(a.token, b.token) << line;
     EXPECT_EQ(a.side, b.side) << line;
     EXPECT_EQ(std::bit_cast<uint64_t>(a.amount), std::bit_cast<uint64_t>(b.amount)) << line;

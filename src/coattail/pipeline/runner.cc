@@ -280,9 +280,10 @@ absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
   if (!engine.ok()) return engine.status();
 
   const store::Checkpoint* resume = checkpoint->has_value() ? &**checkpoint : nullptr;
+  // Declared before the source that calls it, so it outlives the source.
+  std::function<absl::Status()> on_wait = [] { return absl::OkStatus(); };
   std::unique_ptr<Source> source;
   StreamSource* stream_source = nullptr;
-  std::function<absl::Status()> on_wait = [] { return absl::OkStatus(); };
   if (stream_name.empty()) {
     absl::StatusOr<std::unique_ptr<FileSource>> file = FileSource::Open(options.input, resume);
     if (!file.ok()) return file.status();

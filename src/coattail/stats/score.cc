@@ -1,8 +1,10 @@
 #include "coattail/stats/score.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <vector>
@@ -39,6 +41,13 @@ bool IsEligible(const WalletMomentsView& wallet, const ScoreOptions& options) {
 
 std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets,
                                       const ScoreOptions& options) {
+  std::vector<PValueMemo> memo;
+  return ScoreWallets(wallets, options, memo);
+}
+
+std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets,
+                                      const ScoreOptions& options, std::vector<PValueMemo>& memo) {
+  memo.resize(wallets.size());
   std::vector<WalletScore> scores(wallets.size());
   std::vector<double> eligible_p;
   std::vector<size_t> eligible_index;
@@ -54,7 +63,14 @@ std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets
                                .lower;
     score.eligible = IsEligible(wallet, options);
     if (score.eligible) {
-      score.p_value = StudentTSf(score.t_stat, wallet.effective_n - 1.0);
+      const double df = wallet.effective_n - 1.0;
+      PValueMemo& slot = memo[i];
+      // Compared bit for bit: -0.0 == 0.0, but the function need not give them the same bits.
+      if (std::bit_cast<uint64_t>(slot.t) != std::bit_cast<uint64_t>(score.t_stat) ||
+          std::bit_cast<uint64_t>(slot.df) != std::bit_cast<uint64_t>(df)) {
+        slot = {score.t_stat, df, StudentTSf(score.t_stat, df)};
+      }
+      score.p_value = slot.p;
       eligible_p.push_back(score.p_value);
       eligible_index.push_back(i);
       prior_estimator.AddUnit(wallet.mean, wallet.std_error * wallet.std_error);

@@ -63,6 +63,21 @@ bool IsEligible(const WalletMomentsView& wallet, const ScoreOptions& options);
 std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets,
                                       const ScoreOptions& options = {});
 
+// The last Student-t tail probability computed at one input position. A caller that scores the
+// same wallets again and again (the engine, every event-hour) keeps one per position: most
+// wallets' moments have not changed since the last time, and the p-value, a pure function of
+// (t, df), is the costly part of scoring. A slot whose wallet changed simply misses.
+struct PValueMemo {
+  double t = 0.0;
+  double df = -1.0;  // never a valid df: an empty slot misses
+  double p = 1.0;
+};
+
+// ScoreWallets with a memo of p-values, one slot per wallet (resized to fit). Results are
+// bit-identical to ScoreWallets(wallets, options).
+std::vector<WalletScore> ScoreWallets(std::span<const WalletMomentsView> wallets,
+                                      const ScoreOptions& options, std::vector<PValueMemo>& memo);
+
 }  // namespace coattail::stats
 
 #endif  // COATTAIL_STATS_SCORE_H_

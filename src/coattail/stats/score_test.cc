@@ -1,7 +1,9 @@
 #include "coattail/stats/score.h"
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -150,6 +152,39 @@ TEST(ScoreTest, MomentsViewFromDecayedMoments) {
   EXPECT_TRUE(s.eligible);
   EXPECT_DOUBLE_EQ(s.t_stat, 1.0 / std::sqrt(5.0 / 6.0));
   EXPECT_EQ(s.hit_rate, 0.5);
+}
+
+RC_GTEST_PROP(ScoreProperty, MemoGivesTheBitsOfScoringAfresh, ()) {
+  // Rounds of scoring as the engine does it: most wallets keep their view from one round to the
+  // next, some change, some appear, and positions shift. With the memo, every p and q must be the
+  // very bits of a fresh scoring.
+  std::vector<PValueMemo> memo;
+  std::vector<WalletMomentsView> wallets;
+  size_t hits_possible = 0;
+  for (int round = 0; round < 6; ++round) {
+    const size_t grow = *rc::gen::inRange<size_t>(0, 8);
+    for (size_t i = 0; i < grow; ++i) wallets.insert(wallets.begin(), View(0, 0, 0, 0));
+    for (WalletMomentsView& w : wallets) {
+      if (*rc::gen::inRange(0, 3) != 0 && w.effective_n > 0) {
+        ++hits_possible;
+        continue;
+      }
+      const auto n_eff = static_cast<double>(*rc::gen::inRange(0, 200));
+      w = View(*rc::gen::inRange(-1000, 1001) * 1e-4, *rc::gen::inRange(0, 500) * 1e-4, n_eff,
+               n_eff * *rc::gen::inRange(0, 101) / 100.0);
+    }
+    const std::vector<WalletScore> memoised = ScoreWallets(wallets, ScoreOptions(), memo);
+    const std::vector<WalletScore> fresh = ScoreWallets(wallets);
+    RC_ASSERT(memoised.size() == fresh.size());
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      RC_ASSERT(std::bit_cast<uint64_t>(memoised[i].p_value) ==
+                std::bit_cast<uint64_t>(fresh[i].p_value));
+      RC_ASSERT(std::bit_cast<uint64_t>(memoised[i].q_value) ==
+                std::bit_cast<uint64_t>(fresh[i].q_value));
+      RC_ASSERT(memoised[i].smart_money == fresh[i].smart_money);
+    }
+  }
+  RC_TAG(hits_possible > 0 ? "views kept" : "all new");
 }
 
 RC_GTEST_PROP(ScoreProperty, InvariantsHold, ()) {
