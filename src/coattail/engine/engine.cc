@@ -194,19 +194,23 @@ WalletId Engine::InternWallet(const Address& address) {
   return id;
 }
 
+uint32_t Engine::HoldingIndex(WalletId wallet, TokenId token) const {
+  const std::vector<uint32_t>& row = wallets_[wallet]->holding_of_token;
+  return token < row.size() ? row[token] : kNoHolding;
+}
+
 uint32_t Engine::HoldingFor(WalletId wallet, TokenId token) {
-  std::vector<uint32_t>& row = wallets_[wallet]->holding_of_token;
-  if (token >= row.size()) row.resize(token + 1, kNoHolding);
-  if (row[token] == kNoHolding) {
-    const auto index = static_cast<uint32_t>(holdings_.size());
-    Holding h;
-    h.wallet = wallet;
-    h.token = token;
-    holdings_.push_back(h);
-    wallets_[wallet]->holdings.push_back(index);
-    row[token] = index;
-  }
-  return row[token];
+  if (const uint32_t index = HoldingIndex(wallet, token); index != kNoHolding) return index;
+  const auto index = static_cast<uint32_t>(holdings_.size());
+  Holding h;
+  h.wallet = wallet;
+  h.token = token;
+  holdings_.push_back(h);
+  Wallet& w = *wallets_[wallet];
+  w.holdings.push_back(index);
+  if (token >= w.holding_of_token.size()) w.holding_of_token.resize(token + 1, kNoHolding);
+  w.holding_of_token[token] = index;
+  return index;
 }
 
 namespace {
@@ -293,17 +297,8 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
     // Out of order: after the last event that is not processed after it (upper bound).
     const CompactEvent ce = slot;
     buffer_.pop_back();
-    size_t lo = 0;
-    size_t hi = buffer_.size();
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (GroupBefore(ce, buffer_[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    buffer_.insert(lo, ce);
+    buffer_.insert(
+        buffer_.PartitionPoint([&ce](const CompactEvent& x) { return !GroupBefore(ce, x); }), ce);
   }
   if (t > watermark_ms_) watermark_ms_ = t;
   ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
@@ -314,9 +309,8 @@ void Engine::Prefetch(const CompactEvent& e) const {
   // them a few events ahead lets the loads overlap the work in between.
   if (e.cls != EventClass::kTrade) return;
   effect_by_key_.prefetch(e.key);
-  const std::vector<uint32_t>& row = wallets_[e.wallet]->holding_of_token;
-  if (e.token < row.size() && row[e.token] != kNoHolding) {
-    __builtin_prefetch(&holdings_[row[e.token]]);
+  if (const uint32_t index = HoldingIndex(e.wallet, e.token); index != kNoHolding) {
+    __builtin_prefetch(&holdings_[index]);
   }
 }
 
@@ -583,17 +577,8 @@ void Engine::CancelPending(const TradeEffect& effect, uint64_t seq) {
     if (effect.resolved(h)) continue;
     // Trades are applied in seq order, so each queue is sorted by effect_seq.
     RingQueue<PendingEval>& q = token.pending[h];
-    size_t lo = 0;
-    size_t hi = q.size();
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (q[mid].effect_seq < seq) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo < q.size() && q[lo].effect_seq == seq) q[lo].side = 0;
+    const size_t i = q.PartitionPoint([seq](const PendingEval& p) { return p.effect_seq < seq; });
+    if (i < q.size() && q[i].effect_seq == seq) q[i].side = 0;
   }
 }
 

@@ -192,7 +192,10 @@ class Engine {
   TradeEffect* EffectAt(uint64_t seq);
   // The newest remembered trade with this idempotency key, or nullptr.
   TradeEffect* FindEffect(const Key128& key);
+  // The wallet's holding of the token: its index in holdings_, created when missing.
   uint32_t HoldingFor(WalletId wallet, TokenId token);
+  // The same without creating it: kNoHolding (in engine.cc) when the wallet never traded the token.
+  uint32_t HoldingIndex(WalletId wallet, TokenId token) const;
   std::string TierOf(const Wallet& w) const;
   bool BotLike(const Wallet& w) const;
   bool WashLike(const Wallet& w) const;

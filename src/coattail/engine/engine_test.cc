@@ -249,10 +249,10 @@ TEST(EngineTest, RetractionBeforeResolutionCancelsThePendingEvaluation) {
 }
 
 TEST(EngineTest, SymbolsAreToldApartByEveryByteAndByLength) {
-  // Token and chain names from input lines are interned through a cache keyed by their packed
-  // bytes and length; names that differ only in their last byte, or only in length, must stay
-  // distinct tokens. Only the second token of each pair gets a price after the horizon, so only
-  // its trade resolves.
+  // Names that differ only in their last byte, or only in length, around the 8- and 16-byte word
+  // boundaries where a packed or word-at-a-time comparison would go wrong, must stay distinct
+  // tokens. Only the second token of each pair gets a price after the horizon, so only its trade
+  // resolves.
   const std::vector<std::pair<std::string, std::string>> pairs = {
       {"A", "B"},
       {"ABCDEFG", "ABCDEFH"},

@@ -52,6 +52,23 @@ class RingQueue {
     --size_;
   }
 
+  // The first position whose element fails `pred`, for a queue partitioned by it (every element
+  // that satisfies it comes first): a binary search, as std::partition_point.
+  template <typename Pred>
+  size_t PartitionPoint(Pred pred) const {
+    size_t lo = 0;
+    size_t hi = size_;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (pred((*this)[mid])) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   // Inserts `value` before position i (0 <= i <= size()), shifting the later elements back.
   void insert(size_t i, const T& value) {
     push_back(value);

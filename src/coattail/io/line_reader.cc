@@ -83,8 +83,8 @@ void LineReader::Map() {
   if (::fstat(fd_, &st) != 0) return;
   const int64_t start = seekable_base_ + consumed_;
   if (st.st_size <= start) return;
-  const auto page = static_cast<int64_t>(::sysconf(_SC_PAGESIZE));
-  const int64_t aligned = start - start % page;
+  page_size_ = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const int64_t aligned = start - start % static_cast<int64_t>(page_size_);
   const auto size = static_cast<size_t>(st.st_size - aligned);
   void* m = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(aligned));
   if (m == MAP_FAILED) return;  // e.g. a file system without mmap: the buffered path reads it
@@ -100,8 +100,7 @@ void LineReader::ReleaseMappedBehind(size_t line_start) {
   // they stay in the page cache. Done in large steps, and never for the line just handed out.
   constexpr size_t kReleaseStep = size_t{16} << 20;
   if (line_start - map_released_ < kReleaseStep) return;
-  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t end = line_start - line_start % page;
+  const size_t end = line_start - line_start % page_size_;
   (void)::madvise(map_ + map_released_, end - map_released_, MADV_DONTNEED);
   map_released_ = end;
 }

@@ -121,6 +121,7 @@ class LineReader {
   char* map_ = nullptr;  // page-aligned start of the mapping, or null
   size_t map_size_ = 0;
   size_t map_pos_ = 0;       // next unread byte, relative to map_
+  size_t page_size_ = 4096;  // set by Map()
   size_t map_released_ = 0;  // bytes at the start of the mapping given back (MADV_DONTNEED)
   int64_t mapped_lines_ = 0;
   absl::Status status_;
