@@ -19,7 +19,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr uint32_t kStateMagic = 0x43545331;  // "CTS1"
 // 2: trade effects are written field by field, only the parts in use (v1: raw structs).
 // 3: CompactEvent gained the content tie-breaker.
-constexpr uint32_t kStateVersion = 3;
+// 4: pending evaluations hold the logs of the prices at the trade.
+constexpr uint32_t kStateVersion = 4;
 // The benchmark history is pruned each time it reaches a multiple of this many entries. A function
 // of the history's size alone, so a resumed run prunes at exactly the same points.
 constexpr size_t kBenchmarkPruneEvery = 4096;
@@ -34,6 +35,20 @@ enum EffectFlags : uint8_t {
   kBotPair = 1,   // completed a same-block round trip
   kWashPair = 2,  // completed a matched self round trip
 };
+
+// FNV-1a: a fixed function of the symbol's bytes, the same in every run and on every machine.
+uint64_t SymbolTie(std::string_view symbol) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : symbol) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+uint64_t AddressTie(const Address& address) {
+  return SymbolTie(std::string_view(reinterpret_cast<const char*>(address.data()), address.size()));
+}
 
 std::string FormatHorizon(int64_t ms) {
   if (ms % 3'600'000 == 0) return absl::StrCat(ms / 3'600'000, "h");
@@ -51,11 +66,14 @@ std::string FormatUsd(double usd) {
 
 struct Engine::Token {
   std::string symbol;
+  uint64_t tie = 0;  // SymbolTie(symbol); derived, not checkpointed
   bool is_benchmark = false;
   bool has_price = false;
   int64_t last_time_ms = 0;
   double last_price = 0;
-  double bench_at_last = kNaN;  // benchmark price when last_price was recorded
+  double last_log_price = 0;        // log(last_price); derived, not checkpointed
+  double bench_at_last = kNaN;      // benchmark price when last_price was recorded
+  double bench_log_at_last = kNaN;  // its log; derived
   stats::BetaEstimator beta;
   // One FIFO per horizon: trades are applied in event-time order, so t + h only grows in each.
   std::array<RingQueue<PendingEval>, kMaxHorizons> pending;
@@ -87,12 +105,9 @@ struct ScoreSnapshot {
   bool smart_money = false;  // the statistical gate and no behaviour flag
 };
 
-struct Engine::Wallet {
-  Address address{};
-  std::vector<uint32_t> holdings;
-  // Token id -> index in holdings_, kNoHolding where the wallet never traded the token. Derived
-  // from holdings_, not checkpointed. Tokens are few, so a dense row is cheaper than a hash probe.
-  std::vector<uint32_t> holding_of_token;
+// Cache-line aligned, with what every trade updates first: a trade touches the first two lines
+// (PrefetchRecords asks for both) and the score snapshot only when it is large enough to alert.
+struct alignas(64) Engine::Wallet {
   double volume_usd = 0;
   double buy_usd = 0;
   double sell_usd = 0;
@@ -101,8 +116,13 @@ struct Engine::Wallet {
   int64_t bot_pairs = 0;
   int64_t wash_pairs = 0;
   int64_t first_ms = INT64_MAX;
+  // Second line.
   int64_t last_ms = INT64_MIN;
-  std::vector<stats::DecayedMoments> moments;  // one per horizon
+  Address address{};
+  std::vector<uint32_t> holdings;
+  // One per configured horizon, the rest unused. Inline rather than in a vector of its own, so that
+  // ResolveDue's prefetch of the next evaluation's moments needs no load of a vector's pointer.
+  std::array<stats::DecayedMoments, kMaxHorizons> moments;
   std::array<ScoreSnapshot, kMaxHorizons> snap{};
   bool bot_like = false;
   bool exchange_like = false;
@@ -161,12 +181,19 @@ void Engine::Reject(int64_t line, std::string_view reason, std::string_view raw)
 }
 
 TokenId Engine::InternToken(std::string_view symbol) {
+  if (const uint32_t cached = token_cache_.Find(symbol); cached != SymbolCache::kMiss) {
+    return cached;
+  }
   if (auto it = token_ids_.find(absl::string_view(symbol.data(), symbol.size()));
-      it != token_ids_.end())
+      it != token_ids_.end()) {
+    token_cache_.Insert(symbol, it->second);
     return it->second;
+  }
   const auto id = static_cast<TokenId>(tokens_.size());
+  token_cache_.Insert(symbol, id);
   auto token = std::make_unique<Token>();
   token->symbol = std::string(symbol);
+  token->tie = SymbolTie(symbol);
   token->beta = stats::BetaEstimator(config_.beta_prior_strength);
   tokens_.push_back(std::move(token));
   token_ids_.emplace(std::string(symbol), id);
@@ -174,10 +201,16 @@ TokenId Engine::InternToken(std::string_view symbol) {
 }
 
 ChainId Engine::InternChain(std::string_view chain) {
+  if (const uint32_t cached = chain_cache_.Find(chain); cached != SymbolCache::kMiss) {
+    return static_cast<ChainId>(cached);
+  }
   if (auto it = chain_ids_.find(absl::string_view(chain.data(), chain.size()));
-      it != chain_ids_.end())
+      it != chain_ids_.end()) {
+    chain_cache_.Insert(chain, it->second);
     return it->second;
+  }
   const auto id = static_cast<ChainId>(chain_names_.size());
+  chain_cache_.Insert(chain, id);
   chain_names_.emplace_back(chain);
   chain_ids_.emplace(std::string(chain), id);
   return id;
@@ -188,59 +221,53 @@ WalletId Engine::InternWallet(const Address& address) {
   const auto id = static_cast<WalletId>(wallets_.size());
   auto wallet = std::make_unique<Wallet>();
   wallet->address = address;
-  wallet->moments.assign(config_.horizons_ms.size(), stats::DecayedMoments(config_.half_life_ms));
+  wallet->moments.fill(stats::DecayedMoments(config_.half_life_ms));
   wallets_.push_back(std::move(wallet));
+  wallet_ties_.push_back(AddressTie(address));
   wallet_ids_.emplace(address, id);
   return id;
 }
 
 uint32_t Engine::HoldingIndex(WalletId wallet, TokenId token) const {
-  const std::vector<uint32_t>& row = wallets_[wallet]->holding_of_token;
-  return token < row.size() ? row[token] : kNoHolding;
+  const auto it = holding_ids_.find(HoldingKey(wallet, token));
+  return it == holding_ids_.end() ? kNoHolding : it->second;
 }
 
 uint32_t Engine::HoldingFor(WalletId wallet, TokenId token) {
-  if (const uint32_t index = HoldingIndex(wallet, token); index != kNoHolding) return index;
   const auto index = static_cast<uint32_t>(holdings_.size());
+  const auto [it, inserted] = holding_ids_.try_emplace(HoldingKey(wallet, token), index);
+  if (!inserted) return it->second;
   Holding h;
   h.wallet = wallet;
   h.token = token;
   holdings_.push_back(h);
-  Wallet& w = *wallets_[wallet];
-  w.holdings.push_back(index);
-  if (token >= w.holding_of_token.size()) w.holding_of_token.resize(token + 1, kNoHolding);
-  w.holding_of_token[token] = index;
+  wallets_[wallet]->holdings.push_back(index);
   return index;
 }
 
-namespace {
-
-// FNV-1a: a fixed function of the symbol's bytes, the same in every run and on every machine.
-uint64_t SymbolTie(std::string_view symbol) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : symbol) {
-    h ^= static_cast<uint8_t>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-uint64_t AddressTie(const Address& address) {
-  return SymbolTie(std::string_view(reinterpret_cast<const char*>(address.data()), address.size()));
-}
-
-}  // namespace
-
 void Engine::Compact(const event::EventView& ev, int64_t line, std::string_view raw,
                      CompactEvent& out) {
+  // `out` is a reused slot: every field is assigned, on both branches.
   out.line = line;
   out.seq = next_seq_++;
+  out.reserved0 = 0;
+  out.reserved1 = 0;
   if (ev.kind == event::EventKind::kPrice) {
     out.time_ms = ev.price.time_ms;
     out.token = InternToken(ev.price.token);
     out.cls = out.token == benchmark_id_ ? EventClass::kBenchmarkPrice : EventClass::kPrice;
-    out.tie = SymbolTie(ev.price.token);
+    out.tie = tokens_[out.token]->tie;
     out.price_usd = ev.price.price_usd;
+    out.removed = false;
+    out.side = 1;
+    out.chain = 0;
+    out.wallet = 0;
+    out.block_number = 0;
+    out.log_index = 0;
+    out.amount = 0;
+    out.usd_value = 0;
+    out.key = Key128{};
+    out.tx = TxHash{};
     return;
   }
   const event::TradeView& t = ev.trade;
@@ -254,7 +281,7 @@ void Engine::Compact(const event::EventView& ev, int64_t line, std::string_view 
   out.chain = InternChain(t.chain);
   out.token = InternToken(t.token);
   out.wallet = InternWallet(address);
-  out.tie = AddressTie(address);
+  out.tie = wallet_ties_[out.wallet];
   out.block_number = t.block_number;
   out.log_index = t.log_index;
   out.amount = t.amount;
@@ -270,7 +297,9 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
     Reject(line_number, "line too long", line);
     return;
   }
-  event::EventView ev;
+  // A member reused for every line: a fresh EventView is 200-odd bytes to zero per line, and
+  // the parser sets every field of the kind it reports.
+  event::EventView& ev = parsed_;
   if (absl::Status s = parser_.Parse(line, ev); !s.ok()) {
     Reject(line_number, std::string_view(s.message().data(), s.message().size()), line);
     return;
@@ -287,8 +316,9 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
     return;
   }
   // Built in the buffer's next slot: nearly every event belongs at the back.
-  CompactEvent& slot = buffer_.emplace_back();
+  CompactEvent& slot = buffer_.emplace_back_for_overwrite();
   Compact(ev, line_number, line, slot);
+  PrefetchSlots(slot);
   // The buffer is kept sorted by (time, class) only, equal keys in arrival order; the content
   // tie-break is applied when a group is released. Events of one instant arrive in whatever order
   // the source interleaved them (for prices, the feed's token order), so sorting them here would
@@ -304,14 +334,42 @@ void Engine::ProcessLine(std::string_view line, int64_t line_number, bool too_lo
   ReleaseReady(watermark_ms_ - config_.lateness_ms, false);
 }
 
-void Engine::Prefetch(const CompactEvent& e) const {
-  // A trade's dedup slot and holding are random accesses into tables of megabytes; asking for
-  // them a few events ahead lets the loads overlap the work in between.
+void Engine::PrefetchSlots(const CompactEvent& e) const {
   if (e.cls != EventClass::kTrade) return;
   effect_by_key_.prefetch(e.key);
-  if (const uint32_t index = HoldingIndex(e.wallet, e.token); index != kNoHolding) {
-    __builtin_prefetch(&holdings_[index]);
+  holding_ids_.prefetch(HoldingKey(e.wallet, e.token));
+}
+
+void Engine::PrefetchRecords(const CompactEvent& e) const {
+  if (e.cls != EventClass::kTrade) {
+    // A price resolves its token's due evaluations from the front of each horizon's queue, which
+    // moves on a line every few evaluations and was last read a token's price ago.
+    const Token& token = *tokens_[e.token];
+    for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
+      const RingQueue<PendingEval>& q = token.pending[h];
+      if (!q.empty()) __builtin_prefetch(&q.front());
+    }
+    return;
   }
+  effect_by_key_.prefetch(e.key);
+  if (const uint32_t index = HoldingIndex(e.wallet, e.token); index != kNoHolding) {
+    // A holding is 72 bytes, so it may span two lines.
+    const Holding& h = holdings_[index];
+    __builtin_prefetch(&h.wallet);
+    __builtin_prefetch(&h.last_side);
+  }
+  // The wallet's trade figures, and for a large trade the score snapshot MaybeAlert reads.
+  const Wallet* w = wallets_[e.wallet].get();
+  __builtin_prefetch(&w->volume_usd);
+  __builtin_prefetch(&w->last_ms);
+  if (e.usd_value >= config_.alert_min_usd) {
+    __builtin_prefetch(&w->snap[static_cast<size_t>(config_.primary_horizon)].smart_money);
+  }
+}
+
+void Engine::PrefetchThrough(size_t end) {
+  end = std::min(end, buffer_.size());
+  for (; prefetched_ < end; ++prefetched_) PrefetchRecords(buffer_[prefetched_]);
 }
 
 void Engine::ReleaseReady(int64_t bound_ms, bool all) {
@@ -323,19 +381,24 @@ void Engine::ReleaseReady(int64_t bound_ms, bool all) {
     const CompactEvent& first = buffer_.front();
     size_t n = 1;
     while (n < buffer_.size() && !GroupBefore(first, buffer_[n])) ++n;
+    // Trades of one block come as a group: their records are all asked for before the first is
+    // applied, and those of the next few events too.
+    PrefetchThrough(n + kPrefetchAhead);
     if (n == 1) {
-      if (buffer_.size() > kPrefetchAhead) Prefetch(buffer_[kPrefetchAhead]);
       // Applied in place: Apply never adds to the buffer, so the slot stays put until popped.
       Apply(first);
-      buffer_.pop_front();
-      continue;
+    } else {
+      // The group shares time and class, so ProcessedBefore comes down to (tie, seq).
+      release_order_.resize(n);
+      for (size_t i = 0; i < n; ++i) release_order_[i] = {buffer_[i].tie, buffer_[i].seq, i};
+      std::sort(release_order_.begin(), release_order_.end(),
+                [](const ReleaseKey& a, const ReleaseKey& b) {
+                  return a.tie != b.tie ? a.tie < b.tie : a.seq < b.seq;
+                });
+      for (const ReleaseKey& k : release_order_) Apply(buffer_[k.index]);
     }
-    release_order_.resize(n);
-    for (size_t i = 0; i < n; ++i) release_order_[i] = static_cast<uint32_t>(i);
-    std::sort(release_order_.begin(), release_order_.end(),
-              [this](uint32_t a, uint32_t b) { return ProcessedBefore(buffer_[a], buffer_[b]); });
-    for (const uint32_t i : release_order_) Apply(buffer_[i]);
     for (size_t i = 0; i < n; ++i) buffer_.pop_front();
+    prefetched_ -= n;
   }
 }
 
@@ -360,22 +423,22 @@ void Engine::Apply(const CompactEvent& e) {
   }
 }
 
-double Engine::BenchmarkAt(int64_t time_ms, size_t hint_slot) {
+double Engine::BenchmarkLogAt(int64_t time_ms, size_t hint_slot) {
   // The answer is the last benchmark price stamped at or before time_ms.
   size_t& hint = bench_hint_[hint_slot];
   const size_t n = bench_times_.size();
   if (hint < n && bench_times_[hint] <= time_ms &&
       (hint + 1 == n || bench_times_[hint + 1] > time_ms)) {
-    return bench_prices_[hint];
+    return bench_log_prices_[hint];
   }
   if (hint + 1 < n && bench_times_[hint + 1] <= time_ms &&
       (hint + 2 == n || bench_times_[hint + 2] > time_ms)) {
-    return bench_prices_[++hint];
+    return bench_log_prices_[++hint];
   }
   auto it = std::upper_bound(bench_times_.begin(), bench_times_.end(), time_ms);
   if (it == bench_times_.begin()) return kNaN;
   hint = static_cast<size_t>(it - bench_times_.begin() - 1);
-  return bench_prices_[hint];
+  return bench_log_prices_[hint];
 }
 
 void Engine::PruneBenchmarkHistory(int64_t now_ms) {
@@ -394,6 +457,8 @@ void Engine::PruneBenchmarkHistory(int64_t now_ms) {
   if (dead == 0) return;
   bench_times_.erase(bench_times_.begin(), bench_times_.begin() + static_cast<ptrdiff_t>(dead));
   bench_prices_.erase(bench_prices_.begin(), bench_prices_.begin() + static_cast<ptrdiff_t>(dead));
+  bench_log_prices_.erase(bench_log_prices_.begin(),
+                          bench_log_prices_.begin() + static_cast<ptrdiff_t>(dead));
   for (size_t& hint : bench_hint_) hint = hint >= dead ? hint - dead : 0;
 }
 
@@ -412,6 +477,8 @@ void Engine::EvictEffects(int64_t now_ms) {
     effects_.pop_front();
     ++effects_base_seq_;
   }
+  // The next trade reads the time of the record after the front, a day old and out of cache.
+  if (effects_.size() > 1) __builtin_prefetch(&effects_[1].time_ms);
   // Stale keys are dropped in bulk once they are as many as the live ones (amortised O(1) per
   // trade, at most about twice the window in memory).
   if (effect_by_key_.size() > 2 * effects_.size() + 1024) {
@@ -454,9 +521,9 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
     TradeEffect* effect = EffectAt(pe.effect_seq);
     // The token's last price is the last at or before the due time: a later one would already have
     // resolved this evaluation. The benchmark may have moved on, so it is looked up.
-    const double b1 = BenchmarkAt(pe.due_ms, next);
-    const double r = static_cast<double>(pe.side) * (std::log(token.last_price / pe.p0) -
-                                                     token.beta.beta() * std::log(b1 / pe.b0));
+    const double log_b1 = BenchmarkLogAt(pe.due_ms, next);
+    const double r = static_cast<double>(pe.side) * ((token.last_log_price - pe.log_p0) -
+                                                     token.beta.beta() * (log_b1 - pe.log_b0));
     // Add fails only on non-finite input or times beyond +-2^61 ms; prices are finite and > 0 and
     // event times are validated, so r and before_ms are always acceptable.
     const absl::StatusOr<int64_t> used = wallets_[pe.wallet]->moments[pe.horizon].Add(r, before_ms);
@@ -473,28 +540,35 @@ void Engine::ResolveDue(Token& token, int64_t before_ms) {
 void Engine::ApplyPrice(const CompactEvent& e) {
   Token& token = *tokens_[e.token];
   ResolveDue(token, e.time_ms);
+  // The one log this price needs: returns are differences of logs.
+  const double log_price = std::log(e.price_usd);
   if (token.is_benchmark) {
     if (token.has_price) {
-      const double y = std::log(e.price_usd / token.last_price);
+      const double y = log_price - token.last_log_price;
       // Add rejects only non-finite input; logs of finite positive prices are finite.
       token.beta.Add(y, y).IgnoreError();
     }
     bench_times_.push_back(e.time_ms);
     bench_prices_.push_back(e.price_usd);
+    bench_log_prices_.push_back(log_price);
     if (bench_times_.size() % kBenchmarkPruneEvery == 0) PruneBenchmarkHistory(e.time_ms);
     token.bench_at_last = e.price_usd;
+    token.bench_log_at_last = log_price;
   } else {
-    const double bench_now = bench_prices_.empty() ? kNaN : bench_prices_.back();
-    if (token.has_price && !std::isnan(token.bench_at_last) && !std::isnan(bench_now)) {
-      token.beta
-          .Add(std::log(bench_now / token.bench_at_last), std::log(e.price_usd / token.last_price))
+    const bool bench_known = !bench_prices_.empty();
+    const double bench_now = bench_known ? bench_prices_.back() : kNaN;
+    const double bench_log_now = bench_known ? bench_log_prices_.back() : kNaN;
+    if (token.has_price && !std::isnan(token.bench_at_last) && bench_known) {
+      token.beta.Add(bench_log_now - token.bench_log_at_last, log_price - token.last_log_price)
           .IgnoreError();
     }
     token.bench_at_last = bench_now;
+    token.bench_log_at_last = bench_log_now;
   }
   token.has_price = true;
   token.last_time_ms = e.time_ms;
   token.last_price = e.price_usd;
+  token.last_log_price = log_price;
   ++counters_.prices;
   ++counters_.accepted;
 }
@@ -514,15 +588,24 @@ void Engine::ApplyTrade(const CompactEvent& e) {
   Wallet& w = *wallets_[e.wallet];
   const uint32_t holding = HoldingFor(e.wallet, e.token);
   Holding& h = holdings_[holding];
-  TradeEffect& effect = effects_.emplace_back();
+  // Every field is assigned: the slot is reused. A new field must be assigned here too.
+  static_assert(sizeof(TradeEffect) == 176, "update the field assignments below");
+  TradeEffect& effect = effects_.emplace_back_for_overwrite();
   effect.key = e.key;
+  effect.alert_key = Key128{};
   effect.time_ms = e.time_ms;
   effect.wallet = e.wallet;
   effect.holding = holding;
   effect.side = e.side;
+  effect.retracted = false;
+  effect.alerted = false;
+  effect.flags = 0;
   effect.amount = e.amount;
   effect.price = e.price_usd;
   effect.usd = e.usd_value;
+  effect.sell = SellEffect{};
+  effect.r = {};
+  effect.r_time_ms = {kUnresolved, kUnresolved, kUnresolved, kUnresolved};
 
   // Round trips: this trade closes the open opposite leg of the same wallet and token.
   if (h.last_side == -e.side) {
@@ -559,8 +642,8 @@ void Engine::ApplyTrade(const CompactEvent& e) {
   if (token.has_price && !bench_prices_.empty()) {
     for (size_t i = 0; i < config_.horizons_ms.size(); ++i) {
       token.pending[i].push_back(PendingEval{e.time_ms + config_.horizons_ms[i], seq, e.wallet,
-                                             static_cast<uint8_t>(i), e.side, token.last_price,
-                                             bench_prices_.back()});
+                                             static_cast<uint8_t>(i), e.side, token.last_log_price,
+                                             bench_log_prices_.back()});
       ++counters_.evaluations_scheduled;
     }
   } else {
@@ -870,9 +953,9 @@ void Engine::SaveState(std::string& out) const {
     w.Put(x.wash_pairs);
     w.Put(x.first_ms);
     w.Put(x.last_ms);
-    for (const stats::DecayedMoments& m : x.moments) {
+    for (size_t h = 0; h < config_.horizons_ms.size(); ++h) {
       std::string blob;
-      m.AppendTo(blob);
+      x.moments[h].AppendTo(blob);
       w.PutString(blob);
     }
     w.Put(x.snap);
@@ -978,6 +1061,9 @@ absl::Status Engine::LoadState(std::string_view in) {
         !r.GetString(beta)) {
       return r.status("tokens");
     }
+    // The same function of the same bits as when the prices arrived.
+    t->last_log_price = t->has_price ? std::log(t->last_price) : 0.0;
+    t->bench_log_at_last = std::log(t->bench_at_last);
     std::string_view beta_view(beta);
     absl::StatusOr<stats::BetaEstimator> b = stats::BetaEstimator::ReadFrom(beta_view);
     if (!b.ok()) return b.status();
@@ -991,6 +1077,7 @@ absl::Status Engine::LoadState(std::string_view in) {
         q.push_back(p);
       }
     }
+    t->tie = SymbolTie(t->symbol);
     fresh.token_ids_.emplace(t->symbol, static_cast<TokenId>(i));
     fresh.tokens_.push_back(std::move(t));
   }
@@ -1014,7 +1101,7 @@ absl::Status Engine::LoadState(std::string_view in) {
       std::string_view view(blob);
       absl::StatusOr<stats::DecayedMoments> m = stats::DecayedMoments::ReadFrom(view);
       if (!m.ok()) return m.status();
-      x->moments.push_back(*m);
+      x->moments[h] = *m;
     }
     uint64_t recent = 0;
     if (!r.Get(x->snap) || !r.Get(x->bot_like) || !r.Get(x->exchange_like) ||
@@ -1038,9 +1125,10 @@ absl::Status Engine::LoadState(std::string_view in) {
       return absl::DataLossError(
           "checkpoint is corrupt: a holding names an unknown wallet or token");
     }
-    std::vector<uint32_t>& row = fresh.wallets_[h.wallet]->holding_of_token;
-    if (h.token >= row.size()) row.resize(h.token + 1, kNoHolding);
-    row[h.token] = static_cast<uint32_t>(i);
+    if (!fresh.holding_ids_.try_emplace(HoldingKey(h.wallet, h.token), static_cast<uint32_t>(i))
+             .second) {
+      return absl::DataLossError("checkpoint is corrupt: two holdings of one wallet and token");
+    }
   }
   if (!r.GetCount(n, sizeof(CompactEvent))) return r.status("reorder buffer");
   for (uint64_t i = 0; i < n; ++i) {
@@ -1057,6 +1145,7 @@ absl::Status Engine::LoadState(std::string_view in) {
     if (!r.Get(fresh.bench_times_[i]) || !r.Get(fresh.bench_prices_[i])) {
       return r.status("benchmark history");
     }
+    fresh.bench_log_prices_.push_back(std::log(fresh.bench_prices_[i]));
   }
   // The smallest effect written: key, time, wallet, holding, four flag bytes, three doubles.
   constexpr size_t kMinEffectBytes = sizeof(Key128) + 8 + 4 + 4 + 4 + 3 * 8;
@@ -1116,21 +1205,29 @@ absl::Status Engine::LoadState(std::string_view in) {
   fresh.benchmark_id_ = fresh.token_ids_.at(config_.benchmark);
 
   counters_ = fresh.counters_;
+  // Ids are the checkpoint's from here on.
+  token_cache_.Clear();
+  chain_cache_.Clear();
   chain_names_ = std::move(fresh.chain_names_);
   chain_ids_ = std::move(fresh.chain_ids_);
   tokens_ = std::move(fresh.tokens_);
   token_ids_ = std::move(fresh.token_ids_);
   wallets_ = std::move(fresh.wallets_);
   wallet_ids_ = std::move(fresh.wallet_ids_);
+  wallet_ties_.clear();
+  for (const auto& w : wallets_) wallet_ties_.push_back(AddressTie(w->address));
   snapshot_order_.clear();
   for (std::vector<stats::PValueMemo>& memo : p_memo_) memo.clear();
   holdings_ = std::move(fresh.holdings_);
+  holding_ids_ = std::move(fresh.holding_ids_);
   buffer_ = std::move(fresh.buffer_);
+  prefetched_ = 0;
   watermark_ms_ = fresh.watermark_ms_;
   next_seq_ = fresh.next_seq_;
   benchmark_id_ = fresh.benchmark_id_;
   bench_times_ = std::move(fresh.bench_times_);
   bench_prices_ = std::move(fresh.bench_prices_);
+  bench_log_prices_ = std::move(fresh.bench_log_prices_);
   effects_ = std::move(fresh.effects_);
   effects_base_seq_ = fresh.effects_base_seq_;
   effect_by_key_ = std::move(fresh.effect_by_key_);

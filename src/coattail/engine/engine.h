@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "coattail/engine/engine_config.h"
 #include "coattail/engine/portfolio.h"
 #include "coattail/engine/ring_queue.h"
+#include "coattail/engine/symbol_cache.h"
 #include "coattail/engine/types.h"
 #include "coattail/event/parser.h"
 #include "coattail/stats/beta_estimator.h"
@@ -163,8 +165,10 @@ class Engine {
     WalletId wallet;
     uint8_t horizon;
     int8_t side;  // +1 buy, -1 sell, 0 cancelled (the trade was retracted)
-    double p0;
-    double b0;
+    // Logs of the token's and the benchmark's prices at the trade: a return is a difference of
+    // logs, and each price's log is taken once, when the price arrives.
+    double log_p0;
+    double log_b0;
   };
   Engine(const EngineConfig& config, AlertSink* alerts, RejectSink* rejects);
 
@@ -174,7 +178,14 @@ class Engine {
   ChainId InternChain(std::string_view chain);
   WalletId InternWallet(const Address& address);
   void ReleaseReady(int64_t bound_ms, bool all);
-  void Prefetch(const CompactEvent& e) const;
+  // Trades touch a few records in tables of megabytes: the dedup slot, the holding, the wallet.
+  // Their loads are started in two steps so that they overlap the work in between: the hash slots
+  // when the event enters the reorder buffer (PrefetchSlots), and the records those slots lead to
+  // a few events before it is applied (PrefetchRecords, through PrefetchThrough).
+  void PrefetchSlots(const CompactEvent& e) const;
+  void PrefetchRecords(const CompactEvent& e) const;
+  // Runs PrefetchRecords on the buffer's events up to position `end` not yet done.
+  void PrefetchThrough(size_t end);
   void Apply(const CompactEvent& e);
   void ApplyPrice(const CompactEvent& e);
   void ApplyTrade(const CompactEvent& e);
@@ -182,7 +193,8 @@ class Engine {
   // Marks the retracted trade's unresolved evaluations cancelled.
   void CancelPending(const TradeEffect& effect, uint64_t seq);
   void ResolveDue(Token& token, int64_t before_ms);
-  double BenchmarkAt(int64_t time_ms, size_t hint_slot);
+  // log B(time_ms): the log of the last benchmark price at or before time_ms; NaN before the first.
+  double BenchmarkLogAt(int64_t time_ms, size_t hint_slot);
   // Drops benchmark prices no future lookup can reach (keeps checkpoints and memory bounded).
   void PruneBenchmarkHistory(int64_t now_ms);
   void MaybeSnapshot(int64_t now_ms);
@@ -196,6 +208,9 @@ class Engine {
   uint32_t HoldingFor(WalletId wallet, TokenId token);
   // The same without creating it: kNoHolding (in engine.cc) when the wallet never traded the token.
   uint32_t HoldingIndex(WalletId wallet, TokenId token) const;
+  static uint64_t HoldingKey(WalletId wallet, TokenId token) {
+    return (uint64_t{wallet} << 32) | token;
+  }
   std::string TierOf(const Wallet& w) const;
   bool BotLike(const Wallet& w) const;
   bool WashLike(const Wallet& w) const;
@@ -205,25 +220,59 @@ class Engine {
   AlertSink* alert_sink_;
   RejectSink* reject_sink_;
   event::EventParser parser_;
+  event::EventView parsed_;  // ProcessLine's scratch
   Counters counters_;
 
   // Interning tables. Ids are dense and assigned in processing order, so iteration over the vectors
   // is deterministic; the hash maps are rebuilt from the vectors on resume.
   std::vector<std::string> chain_names_;
   absl::flat_hash_map<std::string, ChainId> chain_ids_;
+  SymbolCache chain_cache_;  // in front of chain_ids_
+  SymbolCache token_cache_;  // in front of token_ids_
   std::vector<std::unique_ptr<Token>> tokens_;
   absl::flat_hash_map<std::string, TokenId> token_ids_;
   std::vector<std::unique_ptr<Wallet>> wallets_;
-  absl::flat_hash_map<Address, WalletId> wallet_ids_;
+  // Addresses are effectively random bytes already, so three word loads mixed by multiplication
+  // hash them well enough, without hashing all 20 bytes byte-stream style as absl::Hash does.
+  struct AddressHash {
+    size_t operator()(const Address& a) const {
+      uint64_t x = 0;
+      uint64_t y = 0;
+      uint32_t z = 0;
+      std::memcpy(&x, a.data(), 8);
+      std::memcpy(&y, a.data() + 8, 8);
+      std::memcpy(&z, a.data() + 16, 4);
+      return static_cast<size_t>((x * 0x9e3779b97f4a7c15ULL) ^ (y * 0xbf58476d1ce4e5b9ULL) ^
+                                 (z * 0x94d049bb133111ebULL));
+    }
+  };
+  struct AddressEq {
+    bool operator()(const Address& a, const Address& b) const {
+      return std::memcmp(a.data(), b.data(), a.size()) == 0;
+    }
+  };
+  absl::flat_hash_map<Address, WalletId, AddressHash, AddressEq> wallet_ids_;
+  std::vector<uint64_t> wallet_ties_;     // AddressTie of each wallet; derived, not checkpointed
   std::vector<WalletId> snapshot_order_;  // wallet ids by address; derived, not checkpointed
   // Per horizon, the last p-value at each snapshot position (a pure cache, not checkpointed).
   std::array<std::vector<stats::PValueMemo>, kMaxHorizons> p_memo_;
   std::vector<Holding> holdings_;
+  // (wallet, token) -> index in holdings_. Derived from holdings_, not checkpointed. A hash map,
+  // not a row per wallet: a chain has hundreds of thousands of tokens.
+  absl::flat_hash_map<uint64_t, uint32_t> holding_ids_;
 
   // Reorder buffer with bounded lateness, sorted by GroupBefore; input is nearly ordered, so
   // inserts land at or near the back.
   RingQueue<CompactEvent> buffer_;
-  std::vector<uint32_t> release_order_;  // scratch for ReleaseReady
+  // ReleaseReady's scratch: a group's sort keys beside their buffer positions, sorted as one
+  // contiguous array instead of through the ring.
+  struct ReleaseKey {
+    uint64_t tie;
+    uint64_t seq;
+    size_t index;
+  };
+  std::vector<ReleaseKey> release_order_;
+  size_t prefetched_ = 0;  // buffer_[0, prefetched_) had PrefetchRecords
   absl::flat_hash_map<uint64_t, std::string>
       retraction_raw_;                // seq -> input line, for dead letters
   int64_t watermark_ms_ = INT64_MIN;  // highest event time seen
@@ -233,6 +282,7 @@ class Engine {
   TokenId benchmark_id_ = 0;
   std::vector<int64_t> bench_times_;
   std::vector<double> bench_prices_;
+  std::vector<double> bench_log_prices_;  // log of each; derived, not checkpointed
   // Due times resolve roughly in order per horizon, so the last position found is a good start.
   std::array<size_t, kMaxHorizons> bench_hint_{};
 

@@ -421,12 +421,19 @@ TEST(EngineTest, CheckpointResumeIsBitIdentical) {
   c.alert_min_usd = 100'000;
   c.lateness_ms = 5 * kMinute;
   const std::vector<std::string> lines = InformedMarket(120);
+  const size_t cut = lines.size() / 2 + 3;
+  // Both runs are also checkpointed after each of the first lines after the resume, while the
+  // resumed run's reorder buffer is a new ring and the straight run's reuses slots of older events.
+  const size_t probe_end = std::min(lines.size(), cut + 64);
   Harness straight(c);
-  straight.FeedAll(lines);
+  std::vector<std::string> straight_probes;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    straight.Feed(lines[i]);
+    if (i >= cut && i < probe_end) straight.engine().SaveState(straight_probes.emplace_back());
+  }
   straight.engine().Finish();
 
   Harness resumed(c);
-  const size_t cut = lines.size() / 2 + 3;
   for (size_t i = 0; i < cut; ++i) resumed.Feed(lines[i]);
   std::string state;
   resumed.engine().SaveState(state);
@@ -437,8 +444,19 @@ TEST(EngineTest, CheckpointResumeIsBitIdentical) {
   (*fresh)->SaveState(again);
   EXPECT_EQ(state, again);  // a loaded state saves back to the same bytes
   resumed.Replace(std::move(*fresh));
-  for (size_t i = cut; i < lines.size(); ++i) resumed.Feed(lines[i]);
+  std::vector<std::string> resumed_probes;
+  for (size_t i = cut; i < lines.size(); ++i) {
+    resumed.Feed(lines[i]);
+    if (i < probe_end) resumed.engine().SaveState(resumed_probes.emplace_back());
+  }
   resumed.engine().Finish();
+  // The same bytes, though the two reorder buffers reused their slots differently: nothing of an
+  // earlier event is left in a slot that a later one took.
+  ASSERT_EQ(straight_probes.size(), probe_end - cut);
+  ASSERT_EQ(resumed_probes.size(), straight_probes.size());
+  for (size_t i = 0; i < straight_probes.size(); ++i) {
+    ASSERT_EQ(straight_probes[i], resumed_probes[i]) << "checkpoint after line " << cut + i + 1;
+  }
 
   const std::vector<WalletScoreRow> a = straight.engine().ScoreRows();
   const std::vector<WalletScoreRow> b = resumed.engine().ScoreRows();

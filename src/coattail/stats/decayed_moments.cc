@@ -63,9 +63,11 @@ DecayedMoments::DecayedMoments(double half_life_ms) {
   }
 }
 
-double DecayedMoments::AnchorWeight(int64_t t_ms) const {
+double DecayedMoments::AnchorWeight(int64_t t_ms) const { return WeightFrom(anchor_ms_, t_ms); }
+
+double DecayedMoments::WeightFrom(int64_t anchor_ms, int64_t t_ms) const {
   if (!decays()) return 1.0;
-  const QuotRem qr = FloorDivMod(t_ms - anchor_ms_, half_life_ms_);
+  const QuotRem qr = FloorDivMod(t_ms - anchor_ms, half_life_ms_);
   const double fraction = static_cast<double>(qr.rem) / static_cast<double>(half_life_ms_);
   return std::ldexp(std::exp2(fraction), ClampExponent(qr.quot));
 }
@@ -105,32 +107,45 @@ absl::StatusOr<int64_t> DecayedMoments::Add(double x, int64_t t_ms) {
   if (!InputTimeOk(t_ms)) {
     return absl::InvalidArgumentError("DecayedMoments::Add: time out of range");
   }
-  // Built on a copy and committed at the end, so a failed Add leaves the state untouched.
-  DecayedMoments next = *this;
   const int64_t t = has_time_ ? std::max(t_ms, last_ms_) : t_ms;
-  next.has_time_ = true;
-  next.last_ms_ = t;
-  if (next.count_ == 0) {
-    next.anchor_ms_ = t;  // nothing to rescale: re-anchor at the new observation
-  } else if (decays()) {
-    const int64_t half_lives = FloorDivMod(t - next.anchor_ms_, half_life_ms_).quot;
-    if (half_lives > kRebaseHalfLives) next.Rebase(half_lives, t);
+  if (count_ != 0 && decays()) {
+    const int64_t half_lives = FloorDivMod(t - anchor_ms_, half_life_ms_).quot;
+    if (half_lives > kRebaseHalfLives) {
+      // Rare: the rebase rescales every sum, so it is done on a copy, committed only if the
+      // observation can be added to it.
+      DecayedMoments next = *this;
+      next.Rebase(half_lives, t);
+      absl::StatusOr<int64_t> used = next.Accumulate(x, t, /*reanchor=*/false);
+      if (used.ok()) *this = next;
+      return used;
+    }
   }
-  const double u = next.AnchorWeight(t);
-  const double total = next.weight_sum_ + u;
-  const double delta = x - next.mean_;
-  const double mean = next.mean_ + delta * (u / total);
-  next.m2_ += u * delta * (x - mean);
-  next.mean_ = mean;
-  next.weight_sum_ = total;
-  next.weight_sq_sum_ += u * u;
-  if (x > 0.0) next.hit_sum_ += u;
-  ++next.count_;
-  if (!std::isfinite(next.m2_) || !std::isfinite(next.mean_) ||
-      !std::isfinite(next.weight_sq_sum_)) {
+  // Nothing held: re-anchor at the new observation, there is nothing to rescale.
+  return Accumulate(x, t, /*reanchor=*/count_ == 0);
+}
+
+absl::StatusOr<int64_t> DecayedMoments::Accumulate(double x, int64_t t, bool reanchor) {
+  // Computed in locals and committed only when every sum stays finite, so that a failed Add leaves
+  // the state untouched without copying all of it first.
+  const int64_t anchor = reanchor ? t : anchor_ms_;
+  const double u = WeightFrom(anchor, t);
+  const double total = weight_sum_ + u;
+  const double delta = x - mean_;
+  const double mean = mean_ + delta * (u / total);
+  const double m2 = m2_ + u * delta * (x - mean);
+  const double weight_sq_sum = weight_sq_sum_ + u * u;
+  if (!std::isfinite(m2) || !std::isfinite(mean) || !std::isfinite(weight_sq_sum)) {
     return absl::InvalidArgumentError("DecayedMoments::Add: sums overflow");
   }
-  *this = next;
+  has_time_ = true;
+  last_ms_ = t;
+  anchor_ms_ = anchor;
+  mean_ = mean;
+  m2_ = m2;
+  weight_sum_ = total;
+  weight_sq_sum_ = weight_sq_sum;
+  if (x > 0.0) hit_sum_ += u;
+  ++count_;
   return t;
 }
 

@@ -102,6 +102,11 @@ class DecayedMoments {
   bool decays() const { return half_life_ms_ > 0; }
   // u for an observation at t_ms in the current anchor frame (1 without decay).
   double AnchorWeight(int64_t t_ms) const;
+  // The same for an anchor at anchor_ms.
+  double WeightFrom(int64_t anchor_ms, int64_t t_ms) const;
+  // Add's arithmetic at time t (>= last_ms_), with no rebase due; `reanchor` moves the anchor to
+  // t first (nothing is held).
+  absl::StatusOr<int64_t> Accumulate(double x, int64_t t, bool reanchor);
   // Multiplies an anchor-frame sum by 2^{-(t_ms - anchor)/H}, t_ms >= anchor.
   double DecayFromAnchor(double value, int64_t t_ms) const;
   // Moves the anchor forward by `half_lives` half-lives (rescaling every sum by an exact power of
