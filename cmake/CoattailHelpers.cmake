@@ -51,15 +51,25 @@ function(coattail_benchmark name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark benchmark::benchmark_main)
 endfunction()
 
-# coattail_fuzzer(NAME SRCS a_fuzzer.cc DEPS lib1) -> a libFuzzer target, only with COATTAIL_FUZZ.
+# coattail_fuzzer(NAME SRCS a_fuzzer.cc DEPS lib1 [CORPUS dir]) -> a libFuzzer target, only with
+# COATTAIL_FUZZ. In a test build without it, the same target is linked with fuzz/replay_main.cc as
+# NAME_replay, and a ctest NAME_corpus replays CORPUS (relative to the source root) through it:
+# every checked-in input then meets the target's invariants under the build's sanitizers.
 function(coattail_fuzzer name)
-  if(NOT COATTAIL_FUZZ)
+  cmake_parse_arguments(ARG "" "CORPUS" "SRCS;DEPS" ${ARGN})
+  if(COATTAIL_FUZZ)
+    add_executable(${name} ${ARG_SRCS})
+    coattail_apply_flags(${name})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
-  add_executable(${name} ${ARG_SRCS})
-  coattail_apply_flags(${name})
-  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
-  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  if(NOT COATTAIL_BUILD_TESTS OR NOT ARG_CORPUS)
+    return()
+  endif()
+  add_executable(${name}_replay ${ARG_SRCS} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
+  coattail_apply_flags(${name}_replay)
+  target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
+  add_test(NAME ${name}_corpus COMMAND ${name}_replay ${PROJECT_SOURCE_DIR}/${ARG_CORPUS})
 endfunction()
