@@ -31,15 +31,14 @@ namespace fs = std::filesystem;
 
 // The input being replayed, for the report of a failure: a target fails by aborting, or a
 // sanitizer ends the process, and neither says which file it was given.
-char g_current[4096] = "";
+char g_current[4096];
+size_t g_current_size = 0;
 
 void ReportCurrent() {
   constexpr char kPrefix[] = "replay: failing input: ";
-  size_t n = 0;
-  while (n < sizeof(g_current) && g_current[n] != '\0') ++n;
   // write(2) only: this runs in a signal handler.
   (void)!write(STDERR_FILENO, kPrefix, sizeof(kPrefix) - 1);
-  (void)!write(STDERR_FILENO, g_current, n);
+  (void)!write(STDERR_FILENO, g_current, g_current_size);
   (void)!write(STDERR_FILENO, "\n", 1);
 }
 
@@ -51,9 +50,7 @@ extern "C" void OnAbort(int signal_number) {
 
 void SetCurrent(const fs::path& path) {
   const std::string& s = path.native();
-  const size_t n = std::min(s.size(), sizeof(g_current) - 1);
-  s.copy(g_current, n);
-  g_current[n] = '\0';
+  g_current_size = s.copy(g_current, sizeof(g_current));
 }
 
 // The regular files under `path` (itself, when it is one), in name order so that a failure
