@@ -21,7 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "coattail/aws/env.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/cli/duration.h"
+#include "coattail/base/format.h"
 #include "coattail/engine/engine_config.h"
 #include "coattail/io/line_reader.h"
 #include "coattail/pipeline/json_format.h"
@@ -96,18 +96,19 @@ struct EngineFlags {
   absl::Status Apply(engine::EngineConfig& c) const {
     c.horizons_ms.clear();
     for (absl::string_view part : absl::StrSplit(horizons, ',', absl::SkipWhitespace())) {
-      absl::StatusOr<int64_t> ms = ParseDurationMs(std::string_view(part.data(), part.size()));
+      absl::StatusOr<int64_t> ms =
+          base::ParseDurationMs(std::string_view(part.data(), part.size()));
       if (!ms.ok()) return ms.status();
       c.horizons_ms.push_back(*ms);
     }
-    absl::StatusOr<int64_t> v = ParseDurationMs(lateness);
+    absl::StatusOr<int64_t> v = base::ParseDurationMs(lateness);
     if (!v.ok()) return v.status();
     c.lateness_ms = *v;
-    if (v = ParseDurationMs(dedup_window); !v.ok()) return v.status();
+    if (v = base::ParseDurationMs(dedup_window); !v.ok()) return v.status();
     c.dedup_window_ms = *v;
-    if (v = ParseDurationMs(half_life); !v.ok()) return v.status();
+    if (v = base::ParseDurationMs(half_life); !v.ok()) return v.status();
     c.half_life_ms = static_cast<double>(*v);
-    if (v = ParseDurationMs(score_interval); !v.ok()) return v.status();
+    if (v = base::ParseDurationMs(score_interval); !v.ok()) return v.status();
     c.score_interval_ms = *v;
     return c.Validate();
   }
@@ -145,15 +146,6 @@ void AddSimOptions(CLI::App* app, sim::SimConfig& c) {
 
 std::string Pct(double x) { return absl::StrFormat("%+.3f%%", x * 100); }
 
-std::string Usd(double usd) {
-  const double a = std::fabs(usd);
-  const char* sign = usd < 0 ? "-" : "";
-  if (a >= 1e9) return absl::StrFormat("%s$%.2fB", sign, a / 1e9);
-  if (a >= 1e6) return absl::StrFormat("%s$%.2fM", sign, a / 1e6);
-  if (a >= 1e3) return absl::StrFormat("%s$%.1fk", sign, a / 1e3);
-  return absl::StrFormat("%s$%.0f", sign, a);
-}
-
 std::string Flags(const engine::WalletScoreRow& r) {
   std::vector<std::string> f;
   if (r.smart_money) f.emplace_back("smart");
@@ -173,7 +165,8 @@ void PrintScoreTable(const std::vector<engine::WalletScoreRow>& rows, bool with_
     std::printf("%-42s %-9s %10s %7.2f %9.2g %7.1f %6.1f%% (%4.1f%%) %12s %s\n", r.wallet.c_str(),
                 r.tier.c_str(), Pct(r.shrunk_alpha).c_str(), r.t_stat, r.q_value, r.effective_n,
                 r.hit_rate * 100, r.hit_rate_lower * 100,
-                Usd(r.realized_pnl_usd + r.unrealized_pnl_usd).c_str(), Flags(r).c_str());
+                base::FormatUsd(r.realized_pnl_usd + r.unrealized_pnl_usd).c_str(),
+                Flags(r).c_str());
   }
 }
 
@@ -209,7 +202,7 @@ int RunTop(const std::string& db, int limit, const std::string& format,
   if (limit <= 0) return Fail(absl::InvalidArgumentError("--limit must be positive"));
   std::optional<int64_t> horizon_ms;
   if (!horizon.empty()) {
-    absl::StatusOr<int64_t> h = ParseDurationMs(horizon);
+    absl::StatusOr<int64_t> h = base::ParseDurationMs(horizon);
     if (!h.ok()) return Fail(h.status());
     horizon_ms = *h;
   }
@@ -244,20 +237,20 @@ int RunWallet(const std::string& db, const std::string& address, const std::stri
       "wallet   %s\ntier     %s\ntrades   %lld\nvolume   %s\nrealized %s\nunrealized %s\n"
       "flags    %s\n\n",
       first.wallet.c_str(), first.tier.c_str(), static_cast<long long>(first.trade_count),
-      Usd(first.volume_usd).c_str(), Usd(first.realized_pnl_usd).c_str(),
-      Usd(first.unrealized_pnl_usd).c_str(), Flags(first).c_str());
+      base::FormatUsd(first.volume_usd).c_str(), base::FormatUsd(first.realized_pnl_usd).c_str(),
+      base::FormatUsd(first.unrealized_pnl_usd).c_str(), Flags(first).c_str());
   std::printf("%-10s %10s %10s %7s %9s %9s %7s %14s\n", "horizon", "mean", "score", "t", "p", "q",
               "n", "hit (lower)");
   for (const engine::WalletScoreRow& r : *rows) {
     std::printf("%-10s %10s %10s %7.2f %9.2g %9.2g %7.1f %6.1f%% (%4.1f%%)\n",
-                FormatDuration(r.horizon_ms).c_str(), Pct(r.mean_return).c_str(),
+                base::FormatDuration(r.horizon_ms).c_str(), Pct(r.mean_return).c_str(),
                 Pct(r.shrunk_alpha).c_str(), r.t_stat, r.p_value, r.q_value, r.effective_n,
                 r.hit_rate * 100, r.hit_rate_lower * 100);
   }
   std::printf("\nrecent alerts: %zu\n", alerts->size());
   for (const store::StoredAlert& a : *alerts) {
     std::printf("  %s %s %s %s%s\n", a.alert.alert_id.c_str(), a.alert.side.c_str(),
-                Usd(a.alert.usd_value).c_str(), a.alert.token.c_str(),
+                base::FormatUsd(a.alert.usd_value).c_str(), a.alert.token.c_str(),
                 a.retracted ? " (retracted)" : "");
   }
   return kExitOk;
@@ -332,7 +325,7 @@ int RunDemo(const sim::SimConfig& sim_config, engine::EngineConfig config, const
   if (!board.ok()) return Fail(board.status());
   const int64_t primary = config.horizons_ms[static_cast<size_t>(config.primary_horizon)];
   std::printf("3. Leaderboard (score = shrunk alpha per trade at %s, market-adjusted):\n",
-              FormatDuration(primary).c_str());
+              base::FormatDuration(primary).c_str());
   PrintScoreTable(*board, true);
 
   absl::StatusOr<int64_t> alert_count = (*s)->AlertCount(false);
@@ -412,7 +405,7 @@ int RunProduce(stream::ProducerOptions options, const ProduceFlags& flags) {
     }
     options.record_bytes = static_cast<size_t>(bytes);
   }
-  absl::StatusOr<int64_t> linger = ParseDurationMs(flags.linger);
+  absl::StatusOr<int64_t> linger = base::ParseDurationMs(flags.linger);
   if (!linger.ok()) return Fail(linger.status());
   options.linger = std::chrono::milliseconds(*linger);
   absl::StatusOr<aws::KinesisClient> kinesis = aws::KinesisClient::FromEnv(aws::Env::Process());
@@ -574,11 +567,11 @@ int RunCli(int argc, char** argv) {
   if (*run) {
     if (absl::Status s = run_flags.Apply(run_config); !s.ok()) return Fail(s);
     run_options.progress = isatty(STDERR_FILENO) == 1;
-    absl::StatusOr<int64_t> interval = ParseDurationMs(checkpoint_interval);
+    absl::StatusOr<int64_t> interval = base::ParseDurationMs(checkpoint_interval);
     if (!interval.ok()) return Fail(interval.status());
     run_options.checkpoint_interval = std::chrono::milliseconds(*interval);
     if (!stop_when_idle.empty()) {
-      absl::StatusOr<int64_t> idle = ParseDurationMs(stop_when_idle);
+      absl::StatusOr<int64_t> idle = base::ParseDurationMs(stop_when_idle);
       if (!idle.ok()) return Fail(idle.status());
       run_options.idle_exit = std::chrono::milliseconds(*idle);
     }

@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "coattail/stats/byte_codec.h"
+#include "coattail/base/byte_codec.h"
 
 namespace coattail::stats {
 namespace {
@@ -45,12 +45,12 @@ double BetaEstimator::beta() const {
 }
 
 void BetaEstimator::AppendTo(std::string& out) const {
-  internal::AppendU8(out, kTag);
-  internal::AppendU8(out, kVersion);
-  internal::AppendF64(out, prior_strength_);
-  internal::AppendI64(out, n_);
-  internal::AppendF64(out, sxx_);
-  internal::AppendF64(out, sxy_);
+  base::AppendU8(out, kTag);
+  base::AppendU8(out, kVersion);
+  base::AppendF64(out, prior_strength_);
+  base::AppendI64(out, n_);
+  base::AppendF64(out, sxx_);
+  base::AppendF64(out, sxy_);
 }
 
 absl::StatusOr<BetaEstimator> BetaEstimator::ReadFrom(std::string_view& in) {
@@ -61,9 +61,9 @@ absl::StatusOr<BetaEstimator> BetaEstimator::ReadFrom(std::string_view& in) {
   int64_t n = 0;
   double sxx = 0.0;
   double sxy = 0.0;
-  if (!internal::ReadU8(cursor, tag) || !internal::ReadU8(cursor, version) ||
-      !internal::ReadF64(cursor, prior_strength) || !internal::ReadI64(cursor, n) ||
-      !internal::ReadF64(cursor, sxx) || !internal::ReadF64(cursor, sxy)) {
+  if (!base::ReadU8(cursor, tag) || !base::ReadU8(cursor, version) ||
+      !base::ReadF64(cursor, prior_strength) || !base::ReadI64(cursor, n) ||
+      !base::ReadF64(cursor, sxx) || !base::ReadF64(cursor, sxy)) {
     return absl::DataLossError("BetaEstimator: truncated record");
   }
   if (tag != kTag || version != kVersion) {

@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "coattail/stats/byte_codec.h"
+#include "coattail/base/byte_codec.h"
 
 namespace coattail::stats {
 namespace {
@@ -228,19 +228,19 @@ double DecayedMoments::std_error() const {
 }
 
 void DecayedMoments::AppendTo(std::string& out) const {
-  internal::AppendU8(out, kTag);
-  internal::AppendU8(out, kVersion);
-  internal::AppendU8(out, has_time_ ? 1 : 0);
-  internal::AppendI64(out, half_life_ms_);
-  internal::AppendI64(out, anchor_ms_);
-  internal::AppendI64(out, last_ms_);
-  internal::AppendI64(out, forget_before_ms_);
-  internal::AppendI64(out, count_);
-  internal::AppendF64(out, weight_sum_);
-  internal::AppendF64(out, weight_sq_sum_);
-  internal::AppendF64(out, mean_);
-  internal::AppendF64(out, m2_);
-  internal::AppendF64(out, hit_sum_);
+  base::AppendU8(out, kTag);
+  base::AppendU8(out, kVersion);
+  base::AppendU8(out, has_time_ ? 1 : 0);
+  base::AppendI64(out, half_life_ms_);
+  base::AppendI64(out, anchor_ms_);
+  base::AppendI64(out, last_ms_);
+  base::AppendI64(out, forget_before_ms_);
+  base::AppendI64(out, count_);
+  base::AppendF64(out, weight_sum_);
+  base::AppendF64(out, weight_sq_sum_);
+  base::AppendF64(out, mean_);
+  base::AppendF64(out, m2_);
+  base::AppendF64(out, hit_sum_);
 }
 
 absl::StatusOr<DecayedMoments> DecayedMoments::ReadFrom(std::string_view& in) {
@@ -249,13 +249,13 @@ absl::StatusOr<DecayedMoments> DecayedMoments::ReadFrom(std::string_view& in) {
   uint8_t version = 0;
   uint8_t has_time = 0;
   DecayedMoments m;
-  if (!internal::ReadU8(cursor, tag) || !internal::ReadU8(cursor, version) ||
-      !internal::ReadU8(cursor, has_time) || !internal::ReadI64(cursor, m.half_life_ms_) ||
-      !internal::ReadI64(cursor, m.anchor_ms_) || !internal::ReadI64(cursor, m.last_ms_) ||
-      !internal::ReadI64(cursor, m.forget_before_ms_) || !internal::ReadI64(cursor, m.count_) ||
-      !internal::ReadF64(cursor, m.weight_sum_) || !internal::ReadF64(cursor, m.weight_sq_sum_) ||
-      !internal::ReadF64(cursor, m.mean_) || !internal::ReadF64(cursor, m.m2_) ||
-      !internal::ReadF64(cursor, m.hit_sum_)) {
+  if (!base::ReadU8(cursor, tag) || !base::ReadU8(cursor, version) ||
+      !base::ReadU8(cursor, has_time) || !base::ReadI64(cursor, m.half_life_ms_) ||
+      !base::ReadI64(cursor, m.anchor_ms_) || !base::ReadI64(cursor, m.last_ms_) ||
+      !base::ReadI64(cursor, m.forget_before_ms_) || !base::ReadI64(cursor, m.count_) ||
+      !base::ReadF64(cursor, m.weight_sum_) || !base::ReadF64(cursor, m.weight_sq_sum_) ||
+      !base::ReadF64(cursor, m.mean_) || !base::ReadF64(cursor, m.m2_) ||
+      !base::ReadF64(cursor, m.hit_sum_)) {
     return absl::DataLossError("DecayedMoments: truncated record");
   }
   if (tag != kTag || version != kVersion) {
