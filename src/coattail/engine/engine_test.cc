@@ -587,5 +587,58 @@ TEST(EngineTest, LoadStateRefusesAnotherConfigurationAndGarbage) {
   EXPECT_FALSE((*same)->LoadState("garbage").ok());
 }
 
+TEST(EngineTest, LoadStateRefusesAnotherVersionAndSaysWhichVersions) {
+  EngineConfig c = OneHourNoDecay();
+  Harness h(c);
+  h.Feed(PriceLine("ETH", kT0, 2000));
+  std::string state;
+  h.engine().SaveState(state);
+  state[4] = 4;  // the version, a little-endian u32 after the magic
+  auto e = Engine::Create(c, nullptr, nullptr);
+  ASSERT_TRUE(e.ok());
+  const absl::Status s = (*e)->LoadState(state);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("version 4"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("reads version 5"));
+}
+
+// Every record kind is in this state: chains, tokens with pending evaluations, wallets with
+// moments and snapshots, holdings, buffered events, trade effects (a retracted one and a sell),
+// alert ids and a retraction's raw line. No prefix of it may load, and a failed load leaves the
+// running state as it was.
+TEST(EngineTest, EveryTruncatedCheckpointIsRefusedAndLeavesTheStateAlone) {
+  EngineConfig c = OneHourNoDecay();
+  c.alert_min_usd = 1;
+  Harness h(c);
+  for (int i = 0; i < 6; ++i) {
+    const int64_t t = kT0 + i * 20 * kMinute;
+    h.FeedAll({PriceLine("ETH", t, 2000 + 10 * i), PriceLine("TKN", t, 10.0 + i),
+               TradeLine({.wallet = 1 + i % 2,
+                          .buy = i % 3 != 2,
+                          .amount = 5,
+                          .price = 10.0 + i,
+                          .time_ms = t + kMinute,
+                          .tx = 10 + i})});
+  }
+  h.Feed(TradeLine({.wallet = 1, .time_ms = kT0 + 101 * kMinute, .tx = 10, .removed = true}));
+  std::string state;
+  h.engine().SaveState(state);
+  auto e = Engine::Create(c, nullptr, nullptr);
+  ASSERT_TRUE(e.ok());
+  std::string before;
+  (*e)->SaveState(before);
+  for (size_t n = 0; n < state.size(); ++n) {
+    ASSERT_FALSE((*e)->LoadState(std::string_view(state).substr(0, n)).ok()) << n;
+  }
+  std::string after;
+  (*e)->SaveState(after);
+  EXPECT_EQ(after, before);
+  ASSERT_TRUE((*e)->LoadState(state).ok());
+  std::string loaded;
+  (*e)->SaveState(loaded);
+  EXPECT_EQ(loaded, state);
+  EXPECT_FALSE((*e)->LoadState(state + "x").ok()) << "trailing bytes";
+}
+
 }  // namespace
 }  // namespace coattail::engine

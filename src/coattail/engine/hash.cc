@@ -99,4 +99,17 @@ Key128 TradeKey(std::string_view chain, const TxHash& tx, int64_t log_index) {
   return Fingerprint128(std::string_view(buf, size), 0x7472616465ULL /* "trade" */);
 }
 
+uint64_t SymbolTie(std::string_view symbol) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : symbol) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+uint64_t AddressTie(const Address& address) {
+  return SymbolTie(std::string_view(reinterpret_cast<const char*>(address.data()), address.size()));
+}
+
 }  // namespace coattail::engine

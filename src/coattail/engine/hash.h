@@ -4,6 +4,7 @@
 #define COATTAIL_ENGINE_HASH_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,40 @@ std::string HexWithPrefix(const uint8_t* data, size_t n);
 
 // The idempotency key of a trade: (chain, tx_hash, log_index).
 Key128 TradeKey(std::string_view chain, const TxHash& tx, int64_t log_index);
+
+// ---- Tie-breakers: the content order of events that share a time and a class (types.h). ----
+
+// FNV-1a: a fixed function of the symbol's bytes, the same in every run and on every machine.
+uint64_t SymbolTie(std::string_view symbol);
+uint64_t AddressTie(const Address& address);
+
+// ---- Hash functors of the engine's in-memory tables (never persisted, so free to change). ----
+
+// Addresses are effectively random bytes already, so three word loads mixed by multiplication hash
+// them well enough, without hashing all 20 bytes byte-stream style as absl::Hash does.
+struct AddressHash {
+  size_t operator()(const Address& a) const {
+    uint64_t x = 0;
+    uint64_t y = 0;
+    uint32_t z = 0;
+    std::memcpy(&x, a.data(), 8);
+    std::memcpy(&y, a.data() + 8, 8);
+    std::memcpy(&z, a.data() + 16, 4);
+    return static_cast<size_t>((x * 0x9e3779b97f4a7c15ULL) ^ (y * 0xbf58476d1ce4e5b9ULL) ^
+                               (z * 0x94d049bb133111ebULL));
+  }
+};
+
+struct AddressEq {
+  bool operator()(const Address& a, const Address& b) const {
+    return std::memcmp(a.data(), b.data(), a.size()) == 0;
+  }
+};
+
+// Trade keys are already uniformly mixed 128-bit fingerprints.
+struct Key128Hash {
+  size_t operator()(const Key128& k) const { return static_cast<size_t>(k.lo); }
+};
 
 }  // namespace coattail::engine
 

