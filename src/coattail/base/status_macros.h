@@ -27,9 +27,12 @@
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   COATTAIL_ASSIGN_OR_RETURN_IMPL_(COATTAIL_STATUS_CONCAT_(coattail_statusor_, __LINE__), lhs, rexpr)
 
+// `lhs` may be a declaration ("std::unique_ptr<T> p"), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define COATTAIL_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                                    \
   if (!statusor.ok()) return std::move(statusor).status();    \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // COATTAIL_BASE_STATUS_MACROS_H_

@@ -163,9 +163,6 @@ class Engine {
   bool WashLike(const internal::Wallet& w) const;
   bool ExchangeLike(const internal::Wallet& w) const;
 
-  // The fresh state of a new engine: no events, the benchmark token interned.
-  std::unique_ptr<State> NewState() const;
-
   const EngineConfig config_;
   const AlertRule alert_rule_;
   AlertSink* alert_sink_;
