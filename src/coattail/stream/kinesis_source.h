@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/store/sqlite_store.h"
+#include "coattail/store/checkpoint.h"
 
 namespace coattail::stream {
 
