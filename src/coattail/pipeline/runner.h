@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "coattail/engine/engine.h"
 #include "coattail/engine/engine_config.h"
+#include "coattail/pipeline/source.h"  // StreamOf, for callers that tell inputs apart
 
 namespace coattail::pipeline {
 
@@ -62,9 +63,6 @@ struct RunResult {
   int64_t dynamodb_alert_items = 0;
   int64_t dynamodb_score_items = 0;
 };
-
-// "kinesis:NAME" -> "NAME"; empty when `input` is not a stream.
-std::string StreamOf(const std::string& input);
 
 absl::StatusOr<RunResult> RunPipeline(const engine::EngineConfig& config,
                                       const RunOptions& options);

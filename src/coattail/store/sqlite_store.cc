@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "coattail/base/status_macros.h"
 
 namespace coattail::store {
 namespace {
@@ -98,7 +99,7 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  bool ok() const { return rc_ == SQLITE_OK; }
+  [[nodiscard]] bool ok() const { return rc_ == SQLITE_OK; }
   sqlite3_stmt* get() { return stmt_; }
   void Text(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -192,12 +193,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   // The page cache is raised from SQLite's 2 MiB to 64 MiB (allocated only as pages are used): a
   // checkpoint inserts its alerts at random places in the alert id index, and with a small cache
   // every insert past the first few thousand reads a page back from the file and rewrites it.
-  if (absl::Status s = store->Exec(
-          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = store->Exec(kSchema); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      store->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"));
+  RETURN_IF_ERROR(store->Exec(kSchema));
   {
     Stmt v(db, "SELECT value FROM meta WHERE key = 'schema_version'");
     // Version 1 lacks only source_positions, which kSchema has just created.
@@ -264,7 +262,7 @@ absl::Status SqliteStore::Commit(const std::vector<engine::Alert>& alerts,
                                  const std::vector<std::string>& retracted_alert_ids,
                                  const std::vector<engine::WalletScoreRow>* scores,
                                  int64_t primary_horizon_ms, const Checkpoint& checkpoint) {
-  if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   auto fail = [&](std::string_view what) {
     absl::Status status = Error(what);
     Exec("ROLLBACK").IgnoreError();  // the original error is the one worth reporting
@@ -413,9 +411,7 @@ absl::StatusOr<std::vector<engine::WalletScoreRow>> SqliteStore::Leaderboard(
   if (horizon_ms.has_value()) {
     horizon = *horizon_ms;
   } else {
-    absl::StatusOr<int64_t> h = PrimaryHorizonMs();
-    if (!h.ok()) return h.status();
-    horizon = *h;
+    ASSIGN_OR_RETURN(horizon, PrimaryHorizonMs());
   }
   return QueryScores(absl::StrCat("SELECT ", kScoreColumns,
                                   " FROM wallet_scores WHERE horizon_ms = ?1 AND eligible = 1 "

@@ -9,38 +9,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "coattail/engine/engine.h"
+#include "coattail/store/checkpoint.h"
 
 struct sqlite3;
 
 namespace coattail::store {
-
-// Where a stream source stands in one shard: the record holding the last processed event and how
-// many of that record's events were processed (a record may frame several events).
-struct ShardPosition {
-  std::string shard_id;
-  std::string sequence_number;  // empty: nothing read from this shard yet
-  int64_t events_done = 0;      // events of that record already processed
-  bool finished = false;        // a closed shard read to its end
-  friend bool operator==(const ShardPosition&, const ShardPosition&) = default;
-};
-
-struct Checkpoint {
-  std::string input_name;         // path, or "-" for standard input
-  std::string input_fingerprint;  // hash of the input's first bytes ("" for pipes)
-  int64_t input_offset = 0;       // bytes consumed
-  int64_t input_line = 0;         // lines consumed
-  int64_t alerts_bytes = 0;       // size of the alerts NDJSON file at the checkpoint
-  int64_t dead_letter_bytes = 0;  // size of the dead-letter file at the checkpoint
-  std::vector<std::pair<std::string, int64_t>> reject_reasons;
-  std::string engine_state;
-  std::vector<ShardPosition> shard_positions;  // stream sources only, sorted by shard id
-};
 
 struct StoredAlert {
   engine::Alert alert;

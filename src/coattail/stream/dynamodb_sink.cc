@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "coattail/base/status_macros.h"
 
 namespace coattail::stream {
 namespace {
@@ -95,7 +96,7 @@ absl::Status DynamoDbSink::WriteAlerts(const std::vector<engine::Alert>& alerts,
     if (!new_ids.contains(a.alert_id)) items.push_back(AlertItem(a, true, options_.alert_ttl_days));
   }
   if (items.empty()) return absl::OkStatus();
-  if (absl::Status s = client_->BatchPutAll(options_.alerts_table, items); !s.ok()) return s;
+  RETURN_IF_ERROR(client_->BatchPutAll(options_.alerts_table, items));
   alerts_written_ += static_cast<int64_t>(items.size());
   return absl::OkStatus();
 }
@@ -105,7 +106,7 @@ absl::Status DynamoDbSink::WriteScores(const std::vector<engine::WalletScoreRow>
   std::vector<aws::Item> items;
   items.reserve(rows.size());
   for (const engine::WalletScoreRow& r : rows) items.push_back(ScoreItem(r));
-  if (absl::Status s = client_->BatchPutAll(options_.scores_table, items); !s.ok()) return s;
+  RETURN_IF_ERROR(client_->BatchPutAll(options_.scores_table, items));
   scores_written_ += static_cast<int64_t>(items.size());
   return absl::OkStatus();
 }

@@ -42,9 +42,9 @@ class DynamoDbSink {
                            const std::vector<engine::Alert>& retracted);
   absl::Status WriteScores(const std::vector<engine::WalletScoreRow>& rows);
 
-  int64_t alerts_written() const { return alerts_written_; }
-  int64_t scores_written() const { return scores_written_; }
-  const DynamoDbSinkOptions& options() const { return options_; }
+  [[nodiscard]] int64_t alerts_written() const { return alerts_written_; }
+  [[nodiscard]] int64_t scores_written() const { return scores_written_; }
+  [[nodiscard]] const DynamoDbSinkOptions& options() const { return options_; }
 
  private:
   aws::DynamoDbClient* client_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "coattail/aws/http_client.h"
+#include "coattail/base/status_macros.h"
 #include "coattail/event/parser.h"
 
 namespace coattail::stream {
@@ -63,10 +64,9 @@ absl::StatusOr<std::unique_ptr<KinesisSource>> KinesisSource::Create(
   if (options.records_per_call < 1 || options.records_per_call > 10'000) {
     return absl::InvalidArgumentError("GetRecords limit must be 1..10000");
   }
-  absl::StatusOr<std::vector<aws::Shard>> shards = kinesis->ListShards(options.stream);
-  if (!shards.ok()) return shards.status();
+  ASSIGN_OR_RETURN(const std::vector<aws::Shard> shards, kinesis->ListShards(options.stream));
   std::unique_ptr<KinesisSource> source(new KinesisSource(kinesis, std::move(options)));
-  for (const aws::Shard& shard : *shards) {
+  for (const aws::Shard& shard : shards) {
     std::vector<std::string> parents;
     if (!shard.parent_shard_id.empty()) parents.push_back(shard.parent_shard_id);
     if (!shard.adjacent_parent_shard_id.empty()) parents.push_back(shard.adjacent_parent_shard_id);
@@ -74,9 +74,7 @@ absl::StatusOr<std::unique_ptr<KinesisSource>> KinesisSource::Create(
     for (const store::ShardPosition& p : positions) {
       if (p.shard_id == shard.shard_id) position = &p;
     }
-    if (absl::Status s = source->AddShard(shard.shard_id, std::move(parents), position); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(source->AddShard(shard.shard_id, std::move(parents), position));
   }
   return source;
 }
@@ -131,10 +129,8 @@ absl::Status KinesisSource::Poll(Shard& shard) {
     } else if (!shard.position_sequence.empty()) {
       start = aws::ShardIteratorStart::AtSequenceNumber(shard.position_sequence);
     }
-    absl::StatusOr<std::string> iterator =
-        kinesis_->GetShardIterator(options_.stream, shard.shard_id, start);
-    if (!iterator.ok()) return iterator.status();
-    shard.iterator = *std::move(iterator);
+    ASSIGN_OR_RETURN(shard.iterator,
+                     kinesis_->GetShardIterator(options_.stream, shard.shard_id, start));
     ++stats_.iterators;
   }
   absl::StatusOr<aws::GetRecordsResult> result =
@@ -185,9 +181,7 @@ absl::Status KinesisSource::Poll(Shard& shard) {
     shard.closed = true;
     shard.iterator.clear();
     for (const aws::ChildShard& child : result->child_shards) {
-      if (absl::Status s = AddShard(child.shard_id, child.parent_shards, nullptr); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(AddShard(child.shard_id, child.parent_shards, nullptr));
     }
   }
   return absl::OkStatus();
@@ -210,7 +204,7 @@ bool KinesisSource::Next(std::string_view& event) {
     Clock::time_point wake = now + options_.poll_interval;
     Shard* best = nullptr;
     // AddShard (from Poll) may grow shards_: iterate by index over a snapshot of the size.
-    for (size_t i = 0; i < shards_.size(); ++i) {
+    for (size_t i = 0; i < shards_.size(); ++i) {  // NOLINT(modernize-loop-convert)
       Shard& shard = *shards_[i];
       while (!shard.records.empty() &&
              shard.records.front().next >= shard.records.front().events.size()) {

@@ -19,7 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/store/sqlite_store.h"
+#include "coattail/store/checkpoint.h"
 
 namespace coattail::stream {
 
@@ -64,12 +64,12 @@ class KinesisSource {
   // The next event, followed by at least event::kParsePadding readable bytes and valid until the
   // next call. False at the end of input (idle exit or stop) or on error: see status().
   bool Next(std::string_view& event);
-  const absl::Status& status() const { return status_; }
-  bool stopped() const { return stopped_; }  // ended because `stop` was set
+  [[nodiscard]] const absl::Status& status() const { return status_; }
+  [[nodiscard]] bool stopped() const { return stopped_; }  // ended because `stop` was set
 
   // Where each shard stands after the events handed out so far, sorted by shard id.
-  std::vector<store::ShardPosition> Positions() const;
-  const KinesisSourceStats& stats() const { return stats_; }
+  [[nodiscard]] std::vector<store::ShardPosition> Positions() const;
+  [[nodiscard]] const KinesisSourceStats& stats() const { return stats_; }
 
  private:
   struct Record;
@@ -79,7 +79,7 @@ class KinesisSource {
   KinesisSource(aws::KinesisClient* kinesis, KinesisSourceOptions options);
   absl::Status AddShard(const std::string& shard_id, std::vector<std::string> parents,
                         const store::ShardPosition* position);
-  bool Eligible(const Shard& shard) const;
+  [[nodiscard]] bool Eligible(const Shard& shard) const;
   absl::Status Poll(Shard& shard);
   static int64_t HeadTime(const Shard& shard);  // shard.records must not be empty
   void Fail(absl::Status status);

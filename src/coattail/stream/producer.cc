@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "coattail/base/status_macros.h"
 #include "coattail/io/ndjson_file_writer.h"
 
 namespace coattail::stream {
@@ -33,9 +34,8 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(aws::KinesisClient* k
     return absl::InvalidArgumentError(
         absl::StrCat("--record-bytes must be between 1024 and ", max_data));
   }
-  absl::StatusOr<std::vector<aws::Shard>> shards = kinesis->ListShards(options.stream);
-  if (!shards.ok()) return shards.status();
-  absl::StatusOr<ShardRouter> router = ShardRouter::Create(*shards);
+  ASSIGN_OR_RETURN(const std::vector<aws::Shard> shards, kinesis->ListShards(options.stream));
+  absl::StatusOr<ShardRouter> router = ShardRouter::Create(shards);
   if (!router.ok()) {
     return absl::Status(router.status().code(),
                         absl::StrCat("stream ", options.stream, ": ", router.status().message()));
@@ -76,7 +76,7 @@ absl::Status Producer::Add(const io::Line& line) {
   const size_t shard = router_.ShardFor(key_);
   ShardBuffer& buffer = buffers_[shard];
   if (buffer.data.size() + line.text.size() + 1 > options_.record_bytes) {
-    if (absl::Status s = EmitShard(shard); !s.ok()) return s;
+    RETURN_IF_ERROR(EmitShard(shard));
   }
   const auto now = std::chrono::steady_clock::now();
   if (buffer.events == 0) {
@@ -88,9 +88,9 @@ absl::Status Producer::Add(const io::Line& line) {
   ++buffer.events;
   ++buffered_events_;
   // Linger: the oldest waiting event bounds how stale a slow feed can get.
-  for (size_t i = 0; i < buffers_.size(); ++i) {
-    if (buffers_[i].events > 0 && now - buffers_[i].oldest >= options_.linger) {
-      if (absl::Status s = EmitAll(); !s.ok()) return s;
+  for (const ShardBuffer& waiting : buffers_) {
+    if (waiting.events > 0 && now - waiting.oldest >= options_.linger) {
+      RETURN_IF_ERROR(EmitAll());
       return FlushBatchers();
     }
   }
@@ -104,10 +104,10 @@ absl::Status Producer::EmitShard(size_t shard) {
   if (s.code() == absl::StatusCode::kResourceExhausted) {
     // The batcher flushed to make room and gave up on some records: dead-letter them, then queue
     // this record in the emptied batcher.
-    if (absl::Status d = DeadLetterRejected(s); !d.ok()) return d;
+    RETURN_IF_ERROR(DeadLetterRejected(s));
     s = trades_.Add(buffer.data, buffer.partition_key);
   }
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(s);
   events_emitted_ += buffer.events;
   buffered_events_ -= static_cast<size_t>(buffer.events);
   buffer.data.clear();
@@ -117,7 +117,7 @@ absl::Status Producer::EmitShard(size_t shard) {
 
 absl::Status Producer::EmitAll() {
   for (size_t i = 0; i < buffers_.size(); ++i) {
-    if (absl::Status s = EmitShard(i); !s.ok()) return s;
+    RETURN_IF_ERROR(EmitShard(i));
   }
   return absl::OkStatus();
 }
@@ -129,7 +129,7 @@ absl::Status Producer::DeadLetterRejected(const absl::Status& why) {
   for (auto& [data, key] : trades_.TakeBuffered()) {
     for (std::string_view event : SplitRecord(data)) {
       ++events_rejected_;
-      if (absl::Status s = DeadLetter(0, reason, event); !s.ok()) return s;
+      RETURN_IF_ERROR(DeadLetter(0, reason, event));
     }
   }
   return absl::OkStatus();
@@ -138,13 +138,13 @@ absl::Status Producer::DeadLetterRejected(const absl::Status& why) {
 absl::Status Producer::FlushBatchers() {
   absl::Status status = trades_.Flush();
   if (status.code() == absl::StatusCode::kResourceExhausted) status = DeadLetterRejected(status);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(status);
   // The dead-letter stream has no dead-letter stream of its own: failing to write it is fatal.
   return dead_letters_.Flush();
 }
 
 absl::Status Producer::Flush() {
-  if (absl::Status s = EmitAll(); !s.ok()) return s;
+  RETURN_IF_ERROR(EmitAll());
   return FlushBatchers();
 }
 
@@ -153,7 +153,7 @@ absl::Status Producer::DeadLetter(int64_t line, std::string_view reason, std::st
   io::AppendDeadLetterRecord(scratch_, line, reason, raw);
   // Partition by line so that dead letters spread over the dead-letter stream's shards.
   const std::string key = absl::StrCat("line-", line);
-  if (absl::Status s = dead_letters_.Add(scratch_, key); !s.ok()) return s;
+  RETURN_IF_ERROR(dead_letters_.Add(scratch_, key));
   ++stats_.dead_lettered;
   ++stats_.dead_letter_reasons[std::string(reason)];
   return absl::OkStatus();

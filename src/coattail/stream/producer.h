@@ -28,7 +28,7 @@ struct ProducerOptions {
   std::string dead_letter_stream;  // required: rejected lines must go somewhere
   // Target size of one framed record. A shard takes 1 MB/s or 1,000 records/s: records of a few
   // KB and up make the byte limit the one that binds, so the record limit is never the bottleneck.
-  size_t record_bytes = 32 * 1024;
+  size_t record_bytes = size_t{32} * 1024;
   // A partly filled record is sent once its oldest event has waited this long (checked as lines
   // arrive), so a slow live feed is not held back; a file is sent in full records.
   std::chrono::milliseconds linger{500};
@@ -62,7 +62,7 @@ class Producer {
   absl::Status Flush();
 
   // Counters so far; events_sent counts records still queued in the batcher until Flush.
-  ProducerStats stats() const;
+  [[nodiscard]] ProducerStats stats() const;
 
  private:
   struct ShardBuffer {

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "coattail/base/status_macros.h"
 
 namespace coattail::stream {
 
@@ -43,15 +44,13 @@ absl::StatusOr<ShardRouter> ShardRouter::Create(const std::vector<aws::Shard>& s
   std::vector<Range> ranges;
   for (const aws::Shard& shard : shards) {
     if (!shard.is_open()) continue;
-    absl::StatusOr<Uint128> start = ParseHashKey(shard.starting_hash_key);
-    if (!start.ok()) return start.status();
-    absl::StatusOr<Uint128> end = ParseHashKey(shard.ending_hash_key);
-    if (!end.ok()) return end.status();
-    if (*end < *start) {
+    ASSIGN_OR_RETURN(const Uint128 start, ParseHashKey(shard.starting_hash_key));
+    ASSIGN_OR_RETURN(const Uint128 end, ParseHashKey(shard.ending_hash_key));
+    if (end < start) {
       return absl::InvalidArgumentError(
           absl::StrCat("shard ", shard.shard_id, " has an empty range"));
     }
-    ranges.push_back(Range{*start, *end, shard.shard_id});
+    ranges.push_back(Range{start, end, shard.shard_id});
   }
   if (ranges.empty()) return absl::FailedPreconditionError("the stream has no open shard");
   std::sort(ranges.begin(), ranges.end(),

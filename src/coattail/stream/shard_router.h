@@ -29,10 +29,10 @@ class ShardRouter {
   // children are used).
   static absl::StatusOr<ShardRouter> Create(const std::vector<aws::Shard>& shards);
 
-  size_t shard_count() const { return ranges_.size(); }
+  [[nodiscard]] size_t shard_count() const { return ranges_.size(); }
   // Index in [0, shard_count()) of the shard holding `partition_key`.
-  size_t ShardFor(std::string_view partition_key) const;
-  const std::string& shard_id(size_t index) const { return ranges_[index].shard_id; }
+  [[nodiscard]] size_t ShardFor(std::string_view partition_key) const;
+  [[nodiscard]] const std::string& shard_id(size_t index) const { return ranges_[index].shard_id; }
 
  private:
   struct Range {
