@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "coattail/aws/base64.h"
 #include "coattail/aws/json_util.h"
+#include "coattail/base/strings.h"
 #include "coattail/io/json_writer.h"
 #include "simdjson.h"
 
@@ -21,7 +22,7 @@ namespace {
 using internal::BadResponse;
 using io::AppendJsonString;
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 // DynamoDB nests lists and maps up to 32 levels; deeper JSON is not an item.
 constexpr int kMaxDepth = 32;

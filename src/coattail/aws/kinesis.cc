@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "coattail/aws/base64.h"
 #include "coattail/aws/json_util.h"
+#include "coattail/base/strings.h"
 #include "coattail/io/json_writer.h"
 #include "simdjson.h"
 
@@ -20,7 +21,7 @@ namespace {
 using internal::BadResponse;
 using io::AppendJsonString;
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 constexpr size_t kMaxPartitionKeyChars = 256;
 
