@@ -1,4 +1,4 @@
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/test_http_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "coattail/aws/moto_server.h"
+#include "coattail/aws/testing/moto_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "coattail/aws/testing/clients.h"
 
 extern char** environ;
 
@@ -125,15 +126,9 @@ MotoServer::~MotoServer() {
 
 std::string MotoServer::endpoint() const { return absl::StrCat("http://127.0.0.1:", port_); }
 
-Env MotoServer::MakeEnv(const std::string& region) const {
-  return Env::FromMap({{"AWS_ACCESS_KEY_ID", "testing"},
-                       {"AWS_SECRET_ACCESS_KEY", "testing"},
-                       {"AWS_REGION", region},
-                       {"AWS_ENDPOINT_URL", endpoint()}});
-}
-
 std::vector<std::string> MotoServer::ChildEnv(const std::string& region) const {
-  return {"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+  return {absl::StrCat("AWS_ACCESS_KEY_ID=", kTestAccessKeyId),
+          absl::StrCat("AWS_SECRET_ACCESS_KEY=", kTestSecretAccessKey),
           absl::StrCat("AWS_REGION=", region), absl::StrCat("AWS_ENDPOINT_URL=", endpoint())};
 }
 

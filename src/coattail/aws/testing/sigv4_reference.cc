@@ -1,4 +1,4 @@
-#include "coattail/aws/sigv4_reference.h"
+#include "coattail/aws/testing/sigv4_reference.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -2,8 +2,8 @@
 // one thread per connection (keep-alive), recording every request verbatim and answering from a
 // handler that is called under a lock, one request at a time. Every wait is bounded, so a
 // misbehaving client cannot hang a test.
-#ifndef COATTAIL_AWS_TEST_HTTP_SERVER_H_
-#define COATTAIL_AWS_TEST_HTTP_SERVER_H_
+#ifndef COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
+#define COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
 
 #include <atomic>
 #include <functional>
@@ -91,4 +91,4 @@ class TestHttpServer {
 
 }  // namespace coattail::aws::testing
 
-#endif  // COATTAIL_AWS_TEST_HTTP_SERVER_H_
+#endif  // COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
