@@ -273,7 +273,7 @@ void AppendAttributeValueJson(std::string& out, const AttributeValue& value) {
       AppendJsonString(out, value.text());
       break;
     case Type::kB:
-      out.append("{\"B\":\"");
+      out.append(R"({"B":")");
       Base64Append(out, value.text());
       out.push_back('"');
       break;
@@ -356,7 +356,7 @@ absl::StatusOr<std::vector<Item>> DynamoDbClient::BatchWriteItem(std::string_vie
   body.append(":[");
   for (size_t i = 0; i < puts.size(); ++i) {
     if (i > 0) body.push_back(',');
-    body.append("{\"PutRequest\":{\"Item\":");
+    body.append(R"({"PutRequest":{"Item":)");
     AppendItemJson(body, puts[i]);
     body.append("}}");
   }

@@ -136,9 +136,9 @@ absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(
   body.append(",\"Records\":[");
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) body.push_back(',');
-    body.append("{\"Data\":\"");
+    body.append(R"({"Data":")");
     Base64Append(body, entries[i].data);
-    body.append("\",\"PartitionKey\":");
+    body.append(R"(","PartitionKey":)");
     AppendJsonString(body, entries[i].partition_key);
     if (!entries[i].explicit_hash_key.empty()) {
       body.append(",\"ExplicitHashKey\":");
@@ -274,7 +274,7 @@ absl::StatusOr<std::string> KinesisClient::GetShardIterator(std::string_view str
   AppendStreamField(body, stream);
   body.append(",\"ShardId\":");
   AppendJsonString(body, shard_id);
-  body.append(",\"ShardIteratorType\":\"");
+  body.append(R"(,"ShardIteratorType":")");
   body.append(IteratorTypeName(start.type));
   body.append("\"");
   switch (start.type) {

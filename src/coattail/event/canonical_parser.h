@@ -195,12 +195,12 @@ class CanonicalCursor {
       exponent += negative ? -e : e;
     }
     if (m == 0 || m > (uint64_t{1} << 53) || exponent < -22 || exponent > 22) return false;
-    const double mantissa = static_cast<double>(m);
+    const auto mantissa = static_cast<double>(m);
     out = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
     return true;
   }
 
-  bool AtEnd() const { return p_ == end_; }
+  [[nodiscard]] bool AtEnd() const { return p_ == end_; }
 
  private:
   bool CloseString(const char* close, std::string_view& out) {

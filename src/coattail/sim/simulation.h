@@ -65,7 +65,7 @@ struct Wallet {
   std::vector<Tip> tips;
   size_t tip_pos = 0;
 
-  std::string_view address_view() const { return {address.data(), address.size()}; }
+  [[nodiscard]] std::string_view address_view() const { return {address.data(), address.size()}; }
 };
 
 struct TradeRecord {
@@ -119,7 +119,9 @@ class LineBuilder {
   void AppendHex(const std::array<uint64_t, 4>& words) {
     for (uint64_t w : words) end_ = WriteHex64(end_, w);
   }
-  std::string_view view() const { return {buf_.data(), static_cast<size_t>(end_ - buf_.data())}; }
+  [[nodiscard]] std::string_view view() const {
+    return {buf_.data(), static_cast<size_t>(end_ - buf_.data())};
+  }
 
  private:
   std::array<char, kLineBufferSize> buf_{};
@@ -161,7 +163,7 @@ class Simulation {
   void Process();
 
   // ---- Scheduling helpers shared by every part ----
-  int64_t BlockTime(int64_t elapsed_ms) const {
+  [[nodiscard]] int64_t BlockTime(int64_t elapsed_ms) const {
     return config_.start_time_ms + elapsed_ms / kBlockMs * kBlockMs;
   }
   int RandomToken(Rng& rng) const {

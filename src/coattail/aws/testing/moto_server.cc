@@ -82,6 +82,7 @@ std::unique_ptr<MotoServer> MotoServer::Start(const std::string& log_path, std::
   posix_spawnattr_setpgroup(&attributes, 0);
   std::vector<std::string> args = {python, "-m", "moto.server", "-H", "127.0.0.1", "-p", port_text};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;

@@ -24,11 +24,11 @@ class MotoServer {
   MotoServer(const MotoServer&) = delete;
   MotoServer& operator=(const MotoServer&) = delete;
 
-  int port() const { return port_; }
-  std::string endpoint() const;
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::string endpoint() const;
   // The test credentials (clients.h), the region, and AWS_ENDPOINT_URL pointing at this server,
   // as NAME=value, for a child process (e.g. the coattail CLI) or the process environment.
-  std::vector<std::string> ChildEnv(const std::string& region = "us-west-2") const;
+  [[nodiscard]] std::vector<std::string> ChildEnv(const std::string& region = "us-west-2") const;
 
  private:
   MotoServer(pid_t pid, int port) : pid_(pid), port_(port) {}

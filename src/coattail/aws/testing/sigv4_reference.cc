@@ -39,7 +39,7 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
     std::fprintf(stderr, "HMAC failed\n");
     std::abort();
   }
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  return {reinterpret_cast<const char*>(digest), length};
 }
 
 // Trims and collapses runs of spaces to one, as the canonical header value requires.

@@ -28,9 +28,9 @@ struct RecordedRequest {
   int connection = 0;  // 1-based index of the TCP connection it came on
 
   // Every value of a header (names compare case-insensitively).
-  std::vector<std::string> HeaderValues(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> HeaderValues(std::string_view name) const;
   // The first value, or "" when absent.
-  std::string Header(std::string_view name) const;
+  [[nodiscard]] std::string Header(std::string_view name) const;
 };
 
 struct CannedResponse {
