@@ -35,7 +35,6 @@ function(coattail_test name)
   add_executable(${name} ${ARG_SRCS})
   coattail_apply_flags(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "COATTAIL_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

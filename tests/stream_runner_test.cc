@@ -11,7 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/aws/moto_fixture.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/moto_fixture.h"
 #include "coattail/pipeline/runner.h"
 #include "coattail/store/sqlite_store.h"
 #include "gtest/gtest.h"
@@ -30,8 +31,8 @@ TEST_F(StreamRunnerTest, QuietStreamIsCheckpointedWhileTheRunWaits) {
     const size_t eq = kv.find('=');
     ASSERT_EQ(setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1), 0);
   }
-  auto kinesis =
-      aws::KinesisClient::FromEnv(server().MakeEnv(), aws::testing::EmulatorClientOptions());
+  auto kinesis = aws::testing::MakeKinesisFor(server().endpoint(), "us-west-2",
+                                              aws::testing::EmulatorClientOptions());
   ASSERT_TRUE(kinesis.ok()) << kinesis.status();
   ASSERT_TRUE(
       kinesis->client()

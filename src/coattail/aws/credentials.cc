@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "coattail/base/strings.h"
 
 namespace coattail::aws {
 
@@ -18,7 +19,7 @@ constexpr std::string_view kUnsupportedProfileKeys[] = {
     "sso_start_url", "web_identity_token_file", "credential_source"};
 
 std::optional<std::string> Lookup(const IniSection& section, std::string_view key) {
-  auto it = section.find(absl::string_view(key.data(), key.size()));
+  auto it = section.find(base::ToAbsl(key));
   if (it == section.end() || it->second.empty()) return std::nullopt;
   return it->second;
 }
@@ -83,10 +84,10 @@ absl::StatusOr<Credentials> ResolveCredentials(const Env& env, const SharedConfi
     if (found->has_value()) return std::move(**found);
     for (std::string_view key : kUnsupportedProfileKeys) {
       if (Lookup(*config.config_section, key).has_value()) {
-        return absl::UnimplementedError(absl::StrCat(
-            where, " obtains credentials through `", absl::string_view(key.data(), key.size()),
-            "`, which this client does not support; export temporary keys as "
-            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN instead"));
+        return absl::UnimplementedError(
+            absl::StrCat(where, " obtains credentials through `", base::ToAbsl(key),
+                         "`, which this client does not support; export temporary keys as "
+                         "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN instead"));
       }
     }
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "coattail/aws/base64.h"
 #include "coattail/aws/json_util.h"
+#include "coattail/base/strings.h"
 #include "coattail/io/json_writer.h"
 #include "simdjson.h"
 
@@ -21,7 +22,7 @@ namespace {
 using internal::BadResponse;
 using io::AppendJsonString;
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 // DynamoDB nests lists and maps up to 32 levels; deeper JSON is not an item.
 constexpr int kMaxDepth = 32;
@@ -272,7 +273,7 @@ void AppendAttributeValueJson(std::string& out, const AttributeValue& value) {
       AppendJsonString(out, value.text());
       break;
     case Type::kB:
-      out.append("{\"B\":\"");
+      out.append(R"({"B":")");
       Base64Append(out, value.text());
       out.push_back('"');
       break;
@@ -355,7 +356,7 @@ absl::StatusOr<std::vector<Item>> DynamoDbClient::BatchWriteItem(std::string_vie
   body.append(":[");
   for (size_t i = 0; i < puts.size(); ++i) {
     if (i > 0) body.push_back(',');
-    body.append("{\"PutRequest\":{\"Item\":");
+    body.append(R"({"PutRequest":{"Item":)");
     AppendItemJson(body, puts[i]);
     body.append("}}");
   }

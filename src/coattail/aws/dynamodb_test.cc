@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/test_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -21,20 +22,15 @@ using testing::TestHttpServer;
 class DynamoDbTest : public ::testing::Test {
  protected:
   DynamoDbClient MakeClient(const TestHttpServer& server) {
-    ClientConfig config;
-    config.service = kDynamoDb;
-    config.region = "us-east-1";
-    config.endpoint_url = server.url();
-    config.credentials = {"AKID", "secret", "", "test"};
     ClientOptions options;
     options.proxy = "";
     options.retry.seed = 5;
     options.retry.max_attempts = 2;
     options.sleep = [this](absl::Duration d) { sleeps_.push_back(d); };
-    absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
-        AwsJsonClient::Create(std::move(config), options);
+    absl::StatusOr<DynamoDbClient> client =
+        testing::MakeDynamoDbFor(server.url(), "us-east-1", std::move(options));
     EXPECT_TRUE(client.ok()) << client.status();
-    return DynamoDbClient(*std::move(client));
+    return *std::move(client);
   }
 
   std::vector<absl::Duration> sleeps_;

@@ -22,6 +22,7 @@
 #include "coattail/aws/crc32.h"
 #include "coattail/aws/endpoint.h"
 #include "coattail/aws/shared_config.h"
+#include "coattail/base/strings.h"
 #include "simdjson.h"
 
 namespace coattail::aws {
@@ -30,7 +31,7 @@ namespace {
 
 constexpr char kErrorTypePayload[] = "type.coattail/aws.ErrorType";
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 CURL* Handle(void* curl) { return static_cast<CURL*>(curl); }
 

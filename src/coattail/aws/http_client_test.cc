@@ -12,7 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "coattail/aws/crc32.h"
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/test_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -37,14 +38,10 @@ class HttpClientTest : public ::testing::Test {
   std::unique_ptr<AwsJsonClient> MakeClient(const std::string& url,
                                             const AwsService& service = kKinesis,
                                             std::string session_token = "") {
-    ClientConfig config;
-    config.service = service;
-    config.region = "us-west-2";
-    config.endpoint_url = url;
-    config.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                          std::move(session_token), "test"};
     absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
-        AwsJsonClient::Create(std::move(config), options_);
+        testing::MakeClientFor(service, url, "us-west-2", options_,
+                               {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                std::move(session_token), "test"});
     EXPECT_TRUE(client.ok()) << client.status();
     return client.ok() ? *std::move(client) : nullptr;
   }

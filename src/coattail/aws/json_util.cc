@@ -2,12 +2,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "coattail/base/strings.h"
 
 namespace coattail::aws::internal {
 
-namespace {
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-}  // namespace
+using base::ToAbsl;
 
 absl::Status BadResponse(std::string_view what, std::string_view detail) {
   return absl::InternalError(absl::StrCat(ToAbsl(what), ": unexpected response: ", ToAbsl(detail)));

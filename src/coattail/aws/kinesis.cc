@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "coattail/aws/base64.h"
 #include "coattail/aws/json_util.h"
+#include "coattail/base/strings.h"
 #include "coattail/io/json_writer.h"
 #include "simdjson.h"
 
@@ -20,7 +21,7 @@ namespace {
 using internal::BadResponse;
 using io::AppendJsonString;
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 constexpr size_t kMaxPartitionKeyChars = 256;
 
@@ -135,9 +136,9 @@ absl::StatusOr<PutRecordsResult> KinesisClient::PutRecords(
   body.append(",\"Records\":[");
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) body.push_back(',');
-    body.append("{\"Data\":\"");
+    body.append(R"({"Data":")");
     Base64Append(body, entries[i].data);
-    body.append("\",\"PartitionKey\":");
+    body.append(R"(","PartitionKey":)");
     AppendJsonString(body, entries[i].partition_key);
     if (!entries[i].explicit_hash_key.empty()) {
       body.append(",\"ExplicitHashKey\":");
@@ -273,7 +274,7 @@ absl::StatusOr<std::string> KinesisClient::GetShardIterator(std::string_view str
   AppendStreamField(body, stream);
   body.append(",\"ShardId\":");
   AppendJsonString(body, shard_id);
-  body.append(",\"ShardIteratorType\":\"");
+  body.append(R"(,"ShardIteratorType":")");
   body.append(IteratorTypeName(start.type));
   body.append("\"");
   switch (start.type) {

@@ -12,7 +12,8 @@
 #include "absl/time/clock.h"
 #include "coattail/aws/dynamodb.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/aws/moto_fixture.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/moto_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -23,13 +24,6 @@ using ::testing::HasSubstr;
 
 class MotoTest : public testing::MotoTest {
  protected:
-  Env MotoEnv() const {
-    return Env::FromMap({{"AWS_ACCESS_KEY_ID", "testing"},
-                         {"AWS_SECRET_ACCESS_KEY", "testing"},
-                         {"AWS_REGION", "us-east-1"},
-                         {"AWS_ENDPOINT_URL", server().endpoint()}});
-  }
-
   ClientOptions Options() const {
     ClientOptions options;
     options.proxy = "";
@@ -39,7 +33,8 @@ class MotoTest : public testing::MotoTest {
 };
 
 TEST_F(MotoTest, KinesisRoundTrip) {
-  absl::StatusOr<KinesisClient> kinesis = KinesisClient::FromEnv(MotoEnv(), Options());
+  absl::StatusOr<KinesisClient> kinesis =
+      testing::MakeKinesisFor(server().endpoint(), "us-east-1", Options());
   ASSERT_TRUE(kinesis.ok()) << kinesis.status();
   ASSERT_TRUE(
       kinesis->client()
@@ -111,7 +106,8 @@ TEST_F(MotoTest, KinesisRoundTrip) {
 }
 
 TEST_F(MotoTest, DynamoDbRoundTrip) {
-  absl::StatusOr<DynamoDbClient> dynamodb = DynamoDbClient::FromEnv(MotoEnv(), Options());
+  absl::StatusOr<DynamoDbClient> dynamodb =
+      testing::MakeDynamoDbFor(server().endpoint(), "us-east-1", Options());
   ASSERT_TRUE(dynamodb.ok()) << dynamodb.status();
   absl::StatusOr<std::string> created =
       dynamodb->client().Call("DynamoDB_20120810.CreateTable",

@@ -14,12 +14,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "coattail/base/strings.h"
 
 namespace coattail::aws {
 
 namespace {
 
-absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using base::ToAbsl;
 
 std::string_view Trim(std::string_view s) {
   const size_t begin = s.find_first_not_of(" \t");
@@ -100,7 +101,7 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view path) {
   int line_number = 0;
   for (absl::string_view raw_line : absl::StrSplit(ToAbsl(text), '\n')) {
     ++line_number;
-    std::string_view line(raw_line.data(), raw_line.size());
+    std::string_view line = base::ToStd(raw_line);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::string_view trimmed = Trim(line);
     if (trimmed.empty() || trimmed.front() == '#' || trimmed.front() == ';') continue;

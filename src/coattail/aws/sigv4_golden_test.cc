@@ -1,9 +1,9 @@
 // Pins the SigV4 signature our client makes libcurl compute.
 //
 // The reference vectors below were generated OFFLINE with botocore 1.43.11 by
-// testdata/gen_sigv4_vectors.py (python3 gen_sigv4_vectors.py): botocore.auth.SigV4Auth with
-// AWS's documented example keys, region us-west-2, services kinesis and dynamodb, and its clock
-// (botocore.auth.get_current_datetime) replaced by a fixed instant. The script prints each
+// testing/testdata/gen_sigv4_vectors.py (python3 gen_sigv4_vectors.py): botocore.auth.SigV4Auth
+// with AWS's documented example keys, region us-west-2, services kinesis and dynamodb, and its
+// clock (botocore.auth.get_current_datetime) replaced by a fixed instant. The script prints each
 // vector's body, canonical request, string to sign and Authorization header, copied here.
 //
 // Three layers of checks:
@@ -27,8 +27,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "coattail/aws/http_client.h"
-#include "coattail/aws/sigv4_reference.h"
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/sigv4_reference.h"
+#include "coattail/aws/testing/test_http_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -129,13 +130,12 @@ SigV4Key KeyFor(const AwsService& service) {
   return {kAccessKey, kSecretKey, "us-west-2", std::string(service.signing_name)};
 }
 
-ClientConfig ConfigFor(const AwsService& service, std::string endpoint, std::string token) {
-  ClientConfig config;
-  config.service = service;
-  config.region = "us-west-2";
-  config.endpoint_url = std::move(endpoint);
-  config.credentials = {kAccessKey, kSecretKey, std::move(token), "test"};
-  return config;
+// A client of `service` at `endpoint` signing with the vectors' keys (AWS's documented example).
+absl::StatusOr<std::unique_ptr<AwsJsonClient>> ClientFor(const AwsService& service,
+                                                         const std::string& endpoint,
+                                                         std::string token, ClientOptions options) {
+  return testing::MakeClientFor(service, endpoint, "us-west-2", std::move(options),
+                                {kAccessKey, kSecretKey, std::move(token), "test"});
 }
 
 ClientOptions TestOptions() {
@@ -215,8 +215,8 @@ TEST(CurlSigV4GoldenTest, PinnedDateSignatureMatchesBotocore) {
     options.test_only_amz_date = v.amz_date;
     // Port 80 of the real host name, so the Host header (signed) is exactly botocore's.
     options.connect_to = {absl::StrCat(HostOf(v), ":80:127.0.0.1:", server.port())};
-    absl::StatusOr<std::unique_ptr<AwsJsonClient>> client = AwsJsonClient::Create(
-        ConfigFor(*v.service, absl::StrCat("http://", HostOf(v)), v.session_token), options);
+    absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
+        ClientFor(*v.service, absl::StrCat("http://", HostOf(v)), v.session_token, options);
     ASSERT_TRUE(client.ok()) << client.status();
     absl::StatusOr<std::string> response = (*client)->Call(v.target, v.body);
     ASSERT_TRUE(response.ok()) << v.name << ": " << response.status();
@@ -242,7 +242,7 @@ TEST(CurlSigV4GoldenTest, ProductionPathSignatureVerifies) {
   for (const Vector& v : kVectors) {
     TestHttpServer server({CannedResponse::Json(200, "{}")});
     absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
-        AwsJsonClient::Create(ConfigFor(*v.service, server.url(), v.session_token), TestOptions());
+        ClientFor(*v.service, server.url(), v.session_token, TestOptions());
     ASSERT_TRUE(client.ok()) << client.status();
     const absl::Time before = absl::Now();
     ASSERT_TRUE((*client)->Call(v.target, v.body).ok()) << v.name;
@@ -279,7 +279,7 @@ TEST(CurlSigV4GoldenTest, LargeBodyGetsAnUnsignedExpectContinue) {
     // A server that never says "100 Continue" costs this much per call.
     options.expect_continue_timeout = absl::Milliseconds(200);
     absl::StatusOr<std::unique_ptr<AwsJsonClient>> client =
-        AwsJsonClient::Create(ConfigFor(kKinesis, server.url(), ""), options);
+        ClientFor(kKinesis, server.url(), "", options);
     ASSERT_TRUE(client.ok()) << client.status();
     absl::StatusOr<std::string> response = (*client)->Call("Kinesis_20131202.PutRecords", body);
     ASSERT_TRUE(response.ok()) << response.status();

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "coattail/base/strings.h"
 #include "coattail/event/event.h"
 #include "coattail/io/line_reader.h"
 #include "gmock/gmock.h"
@@ -25,17 +27,6 @@ namespace {
 using ::testing::Eq;
 using ::testing::HasSubstr;
 
-// absl::string_view is not std::string_view in the abseil this project builds against, so
-// absl::StrCat does not take std::string_view; tests build strings with this instead.
-void AppendPart(std::string& out, std::string_view s) { out.append(s); }
-void AppendPart(std::string& out, int64_t v) { out.append(std::to_string(v)); }
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  (AppendPart(out, parts), ...);
-  return out;
-}
-
 static_assert(kParsePadding >= simdjson::SIMDJSON_PADDING);
 static_assert(io::kLinePadding >= kParsePadding,
               "LineReader lines must satisfy the parser's padding contract");
@@ -46,10 +37,10 @@ constexpr std::string_view kTxHash =
 constexpr std::string_view kTokenAddress = "0xdac17f958d2ee523a2206206994597c13d831ec7";
 
 // A valid trade; tests derive invalid ones by replacing one piece of text.
-const std::string kTrade =
-    Cat(R"({"type":"trade","chain":"ethereum","block_number":19000000,"block_time":1767225600000,)",
-        R"("tx_hash":")", kTxHash, R"(","log_index":3,"wallet":")", kWallet,
-        R"(","token":"PEPE","side":"buy","amount":1234.5,"price_usd":0.5,"usd_value":617.25})");
+const std::string kTrade = absl::StrCat(
+    R"({"type":"trade","chain":"ethereum","block_number":19000000,"block_time":1767225600000,)",
+    R"("tx_hash":")", base::ToAbsl(kTxHash), R"(","log_index":3,"wallet":")", base::ToAbsl(kWallet),
+    R"(","token":"PEPE","side":"buy","amount":1234.5,"price_usd":0.5,"usd_value":617.25})");
 
 const std::string kPrice =
     R"({"type":"price","token":"ETH","time":1767225600000,"price_usd":2000.5})";
@@ -60,7 +51,8 @@ std::string Replace(std::string_view s, std::string_view from, std::string_view 
   EXPECT_NE(at, std::string_view::npos) << "'" << from << "' not in " << s;
   EXPECT_EQ(s.find(from, at + 1), std::string_view::npos) << "'" << from << "' ambiguous in " << s;
   if (at == std::string_view::npos) return std::string(s);
-  return Cat(s.substr(0, at), to, s.substr(at + from.size()));
+  return absl::StrCat(base::ToAbsl(s.substr(0, at)), base::ToAbsl(to),
+                      base::ToAbsl(s.substr(at + from.size())));
 }
 
 class ParserTest : public ::testing::Test {
@@ -135,7 +127,8 @@ TEST_F(ParserTest, ViewsPointIntoTheLine) {
 
 TEST_F(ParserTest, SellSideAndAddressTokenAndRemoved) {
   std::string line = Replace(kTrade, R"("side":"buy")", R"("side":"sell")");
-  line = Replace(line, R"("token":"PEPE")", Cat(R"("token":")", kTokenAddress, R"(")"));
+  line = Replace(line, R"("token":"PEPE")",
+                 absl::StrCat(R"("token":")", base::ToAbsl(kTokenAddress), R"(")"));
   line = Replace(line, R"("usd_value":617.25})", R"("usd_value":617.25,"removed":true})");
   ASSERT_TRUE(Parse(line).ok()) << Parse(line);
   EXPECT_EQ(event_.trade.side, Side::kSell);
@@ -147,10 +140,11 @@ TEST_F(ParserTest, SellSideAndAddressTokenAndRemoved) {
 }
 
 TEST_F(ParserTest, FieldsInAnyOrderWithWhitespace) {
-  const std::string line =
-      Cat("  {\t\"usd_value\" : 617.25 , \"side\":\"buy\", \"amount\":1234.5,\"price_usd\":0.5,\n",
-          R"("token":"PEPE","wallet":")", kWallet, R"(","log_index":0,"tx_hash":")", kTxHash,
-          R"(","block_time":1767225600000,"block_number":0,"chain":"base","type":"trade"}   )");
+  const std::string line = absl::StrCat(
+      "  {\t\"usd_value\" : 617.25 , \"side\":\"buy\", \"amount\":1234.5,\"price_usd\":0.5,\n",
+      R"("token":"PEPE","wallet":")", base::ToAbsl(kWallet), R"(","log_index":0,"tx_hash":")",
+      base::ToAbsl(kTxHash),
+      R"(","block_time":1767225600000,"block_number":0,"chain":"base","type":"trade"}   )");
   ASSERT_TRUE(Parse(line).ok()) << Parse(line);
   EXPECT_EQ(event_.trade.chain, "base");
   EXPECT_EQ(event_.trade.block_number, 0);
@@ -161,19 +155,19 @@ TEST_F(ParserTest, FieldsInAnyOrderWithWhitespace) {
 
 TEST_F(ParserTest, IdentifierGrammarBoundaries) {
   const std::string chain32(32, 'a');
-  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", chain32, "\""))), "OK");
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", absl::StrCat("\"", chain32, "\""))), "OK");
   EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "\"arbitrum-one_2\"")), "OK");
   EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", "\"0chain\"")), "OK");
-  const std::string symbol32 = Cat("A.b_c-", std::string(26, 'Z'));
-  EXPECT_EQ(Reason(Replace(kTrade, "\"PEPE\"", Cat("\"", symbol32, "\""))), "OK");
+  const std::string symbol32 = absl::StrCat("A.b_c-", std::string(26, 'Z'));
+  EXPECT_EQ(Reason(Replace(kTrade, "\"PEPE\"", absl::StrCat("\"", symbol32, "\""))), "OK");
   // A short 0x-string is an ordinary symbol.
   EXPECT_EQ(Reason(Replace(kTrade, "\"PEPE\"", "\"0xabc\"")), "OK");
   // Hex digits are case-insensitive in hashes too.
-  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat("0x", std::string(64, 'F')))), "OK");
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, absl::StrCat("0x", std::string(64, 'F')))), "OK");
 }
 
 TEST_F(ParserTest, TimeRangeIsInclusive) {
-  auto price_at = [](int64_t t) { return Replace(kPrice, "1767225600000", Cat(t)); };
+  auto price_at = [](int64_t t) { return Replace(kPrice, "1767225600000", absl::StrCat(t)); };
   EXPECT_EQ(Reason(price_at(kDefaultMinTimeMs)), "OK");
   EXPECT_EQ(Reason(price_at(kDefaultMaxTimeMs)), "OK");
   EXPECT_THAT(Reason(price_at(kDefaultMinTimeMs - 1)),
@@ -327,20 +321,28 @@ TEST_F(ParserTest, NegativeIntegersAreRejected) {
 TEST_F(ParserTest, BadAddressesAndHashes) {
   const std::string wallet_error = "field 'wallet': not a 0x-prefixed 40-hex address";
   EXPECT_EQ(Reason(Replace(kTrade, kWallet, "0x1234")), wallet_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("0x", std::string(40, 'g')))), wallet_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("00", kWallet.substr(2)))), wallet_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("0X", kWallet.substr(2)))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, absl::StrCat("0x", std::string(40, 'g')))),
+            wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, absl::StrCat("00", base::ToAbsl(kWallet.substr(2))))),
+            wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, absl::StrCat("0X", base::ToAbsl(kWallet.substr(2))))),
+            wallet_error);
   EXPECT_EQ(Reason(Replace(kTrade, kWallet, kWallet.substr(2))), wallet_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat(kWallet, "a"))), wallet_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kWallet, absl::StrCat(base::ToAbsl(kWallet), "a"))),
+            wallet_error);
   EXPECT_EQ(Reason(Replace(kTrade, kWallet, "")), wallet_error);
   // An escape is not decoded: the text as written must be the address.
-  EXPECT_EQ(Reason(Replace(kTrade, kWallet, Cat("\\u0030", kWallet.substr(1)))), wallet_error);
+  EXPECT_EQ(
+      Reason(Replace(kTrade, kWallet, absl::StrCat("\\u0030", base::ToAbsl(kWallet.substr(1))))),
+      wallet_error);
 
   const std::string hash_error = "field 'tx_hash': not a 0x-prefixed 64-hex transaction hash";
   EXPECT_EQ(Reason(Replace(kTrade, kTxHash, kTxHash.substr(0, 65))), hash_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat(kTxHash.substr(0, 65), "z"))), hash_error);
+  EXPECT_EQ(
+      Reason(Replace(kTrade, kTxHash, absl::StrCat(base::ToAbsl(kTxHash.substr(0, 65)), "z"))),
+      hash_error);
   EXPECT_EQ(Reason(Replace(kTrade, kTxHash, kWallet)), hash_error);
-  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, Cat(kTxHash, "0"))), hash_error);
+  EXPECT_EQ(Reason(Replace(kTrade, kTxHash, absl::StrCat(base::ToAbsl(kTxHash), "0"))), hash_error);
 }
 
 // The hex check works a word at a time; try every byte value at every digit position.
@@ -373,19 +375,21 @@ TEST_F(ParserTest, HexDigitsAreCheckedAtEveryPositionForEveryByte) {
 TEST_F(ParserTest, BadIdentifiers) {
   const std::string chain_error = "field 'chain': must match [a-z0-9][a-z0-9_-]{0,31}";
   for (std::string_view chain : {"", "Ethereum", "-eth", "_eth", "eth.main", "eth main"}) {
-    EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", chain, "\""))), chain_error)
+    EXPECT_EQ(
+        Reason(Replace(kTrade, "\"ethereum\"", absl::StrCat("\"", base::ToAbsl(chain), "\""))),
+        chain_error)
         << chain;
   }
-  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", Cat("\"", std::string(33, 'a'), "\""))),
+  EXPECT_EQ(Reason(Replace(kTrade, "\"ethereum\"", absl::StrCat("\"", std::string(33, 'a'), "\""))),
             chain_error);
 
   for (std::string_view token :
        {"", ".PEPE", "-PEPE", "PE PE", "PEPE$", "0xdac17f958d2ee523a2206206994597c13d831ecg"}) {
-    EXPECT_THAT(Reason(Replace(kTrade, "\"PEPE\"", Cat("\"", token, "\""))),
+    EXPECT_THAT(Reason(Replace(kTrade, "\"PEPE\"", absl::StrCat("\"", base::ToAbsl(token), "\""))),
                 HasSubstr("field 'token': not a symbol"))
         << token;
   }
-  EXPECT_THAT(Reason(Replace(kPrice, "\"ETH\"", Cat("\"", std::string(33, 'E'), "\""))),
+  EXPECT_THAT(Reason(Replace(kPrice, "\"ETH\"", absl::StrCat("\"", std::string(33, 'E'), "\""))),
               HasSubstr("field 'token': not a symbol"));
 
   for (std::string_view side : {"\"BUY\"", "\"hold\"", "\"\"", "\"\\u0062uy\""}) {
@@ -407,8 +411,8 @@ TEST_F(ParserTest, UnknownDuplicateAndMissingFields) {
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"\":1}")), "unknown field ''");
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"t\":1}")), "unknown field 't'");
   // A long unknown key is cut short in the reason.
-  EXPECT_EQ(Reason(Replace(kPrice, "}", Cat(",\"", std::string(100, 'k'), "\":1}"))),
-            Cat("unknown field '", std::string(40, 'k'), "'"));
+  EXPECT_EQ(Reason(Replace(kPrice, "}", absl::StrCat(",\"", std::string(100, 'k'), "\":1}"))),
+            absl::StrCat("unknown field '", std::string(40, 'k'), "'"));
 
   EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"amount\":1234.5}")),
             "duplicate field 'amount'");
@@ -416,8 +420,9 @@ TEST_F(ParserTest, UnknownDuplicateAndMissingFields) {
   // Escaped keys are decoded before matching, so this is the same key twice.
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"\\u0074oken\":\"BTC\"}")), "duplicate field 'token'");
 
-  EXPECT_EQ(Reason(Replace(kTrade, Cat(",\"wallet\":\"", kWallet, "\""), "")),
-            "missing field 'wallet'");
+  EXPECT_EQ(
+      Reason(Replace(kTrade, absl::StrCat(",\"wallet\":\"", base::ToAbsl(kWallet), "\""), "")),
+      "missing field 'wallet'");
   EXPECT_EQ(Reason(Replace(kTrade, ",\"usd_value\":617.25", "")), "missing field 'usd_value'");
   EXPECT_EQ(Reason(Replace(kPrice, "\"type\":\"price\",", "")), "missing field 'type'");
   EXPECT_EQ(Reason(Replace(kPrice, ",\"time\":1767225600000", "")), "missing field 'time'");
@@ -425,8 +430,9 @@ TEST_F(ParserTest, UnknownDuplicateAndMissingFields) {
   // With several missing, the first in document order is named.
   EXPECT_EQ(Reason(R"({"type":"trade"})"), "missing field 'chain'");
 
-  EXPECT_EQ(Reason(Replace(kPrice, "}", Cat(",\"wallet\":\"", kWallet, "\"}"))),
-            "field 'wallet': not allowed in a price event");
+  EXPECT_EQ(
+      Reason(Replace(kPrice, "}", absl::StrCat(",\"wallet\":\"", base::ToAbsl(kWallet), "\"}"))),
+      "field 'wallet': not allowed in a price event");
   EXPECT_EQ(Reason(Replace(kPrice, "}", ",\"removed\":true}")),
             "field 'removed': not allowed in a price event");
   EXPECT_EQ(Reason(Replace(kTrade, "617.25}", "617.25,\"time\":1767225600000}")),
@@ -458,7 +464,7 @@ TEST_F(ParserTest, ParserIsReusableAfterErrorsAndGrowsForLongLines) {
   EXPECT_EQ(event_.trade.amount, 1234.5);
   // 200 KB of whitespace inside a valid object.
   const std::string long_line =
-      Replace(kPrice, ",\"time\"", Cat(",", std::string(200000, ' '), "\"time\""));
+      Replace(kPrice, ",\"time\"", absl::StrCat(",", std::string(200000, ' '), "\"time\""));
   EXPECT_EQ(Reason(long_line), "OK");
   EXPECT_EQ(event_.price.time_ms, 1767225600000);
   EXPECT_EQ(Reason(kTrade), "OK");
@@ -605,7 +611,8 @@ TEST_F(FastPathAgreementTest, NumbersOfEveryShape) {
   for (const std::string& n : numbers) {
     ExpectAgreement(Replace(kPrice, "2000.5", n));
     ExpectAgreement(Replace(kTrade, "1234.5", n));
-    ExpectAgreement(Replace(kTrade, "\"price_usd\":0.5", Cat("\"price_usd\":", n)));
+    ExpectAgreement(
+        Replace(kTrade, "\"price_usd\":0.5", absl::StrCat("\"price_usd\":", base::ToAbsl(n))));
     // usd_value must match amount * price_usd: make it so for the valid numbers.
     ExpectAgreement(Replace(Replace(kTrade, "1234.5", n), "617.25", n));
   }
@@ -613,7 +620,8 @@ TEST_F(FastPathAgreementTest, NumbersOfEveryShape) {
        {"0", "1", "-1", "-0", "01", "123456789012345678", "1234567890123456789",
         "9223372036854775807", "9223372036854775808", "1.0", "1e3", "1767225600000",
         "1767225600000.0", "4102444800000", "4102444800001", "1230940799999"}) {
-    ExpectAgreement(Replace(kTrade, "\"log_index\":3", Cat("\"log_index\":", n)));
+    ExpectAgreement(
+        Replace(kTrade, "\"log_index\":3", absl::StrCat("\"log_index\":", base::ToAbsl(n))));
     ExpectAgreement(Replace(kTrade, "19000000", n));
     ExpectAgreement(Replace(kTrade, "1767225600000", n));
     ExpectAgreement(Replace(kPrice, "1767225600000", n));
@@ -627,8 +635,9 @@ TEST_F(FastPathAgreementTest, EverySingleByteEditOfCanonicalLines) {
       kPrice,
       Replace(kTrade, "617.25}", "617.25,\"removed\":true}"),
       Replace(kTrade, "617.25}", "617.25,\"removed\":false}"),
-      Replace(Replace(kTrade, "\"buy\"", "\"sell\""), "\"PEPE\"", Cat("\"", kTokenAddress, "\"")),
-      Replace(kPrice, "\"ETH\"", Cat("\"", kTokenAddress, "\""))};
+      Replace(Replace(kTrade, "\"buy\"", "\"sell\""), "\"PEPE\"",
+              absl::StrCat("\"", base::ToAbsl(kTokenAddress), "\"")),
+      Replace(kPrice, "\"ETH\"", absl::StrCat("\"", base::ToAbsl(kTokenAddress), "\""))};
   const std::string_view replacements = "09afAFxX\"\\ \t,:{}[]-+.eE_tnl\x01\xc3";
   for (const std::string& line : lines) {
     ExpectAgreement(line);

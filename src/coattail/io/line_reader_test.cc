@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -23,17 +24,6 @@ namespace coattail::io {
 namespace {
 
 using ::testing::HasSubstr;
-
-// absl::string_view is not std::string_view in the abseil this project builds against, so
-// absl::StrCat does not take std::string_view; tests build strings with this instead.
-void AppendPart(std::string& out, std::string_view s) { out.append(s); }
-void AppendPart(std::string& out, int64_t v) { out.append(std::to_string(v)); }
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  (AppendPart(out, parts), ...);
-  return out;
-}
 
 static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING,
               "lines must be parseable in place by simdjson");
@@ -92,8 +82,8 @@ std::vector<OwnedLine> ReadAll(LineReader& reader) {
 class LineReaderTest : public ::testing::Test {
  protected:
   std::string WriteFile(std::string_view content) {
-    std::string path =
-        Cat(::testing::TempDir(), "line_reader_test_", getpid(), "_", counter_++, ".ndjson");
+    std::string path = absl::StrCat(::testing::TempDir(), "line_reader_test_", getpid(), "_",
+                                    counter_++, ".ndjson");
     FILE* f = std::fopen(path.c_str(), "wb");
     EXPECT_NE(f, nullptr);
     EXPECT_EQ(std::fwrite(content.data(), 1, content.size(), f), content.size());
@@ -183,8 +173,8 @@ TEST_F(LineReaderTest, StripsCrOfCrlfOnly) {
 
 TEST_F(LineReaderTest, TooLongLinesAreFlaggedAndTruncatedNotDropped) {
   const std::string content =
-      Cat("short\n", std::string(25, 'x'), "\nafter\n", std::string(10, 'y'), "\r\n",
-          std::string(11, 'z'), "\n", std::string(30, 'w'));
+      absl::StrCat("short\n", std::string(25, 'x'), "\nafter\n", std::string(10, 'y'), "\r\n",
+                   std::string(11, 'z'), "\n", std::string(30, 'w'));
   const std::vector<OwnedLine> expected = {
       {"short", 1, 6, false},
       {std::string(10, 'x'), 2, 32, true},
@@ -202,7 +192,7 @@ TEST_F(LineReaderTest, TooLongLinesAreFlaggedAndTruncatedNotDropped) {
 }
 
 TEST_F(LineReaderTest, MegabyteLineWithoutNewlineAtDefaultLimits) {
-  const std::string content = Cat("{\"a\":1}\n", std::string(3 << 20, '{'), "\n{\"b\":2}");
+  const std::string content = absl::StrCat("{\"a\":1}\n", std::string(3 << 20, '{'), "\n{\"b\":2}");
   const std::vector<OwnedLine> lines = ReadAll(*OpenFile(content));
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_TRUE(lines[1].too_long);
@@ -270,7 +260,7 @@ TEST_F(LineReaderTest, ReadsStdinWhenPathIsDash) {
 }
 
 const std::string kResumeContent =
-    Cat("l1\n\nline three\r\n", std::string(50, 'x'), "\nl5\nlast-no-newline");
+    absl::StrCat("l1\n\nline three\r\n", std::string(50, 'x'), "\nl5\nlast-no-newline");
 
 TEST_F(LineReaderTest, SkipToResumesARegularFileAtEveryLineBoundary) {
   const std::vector<OwnedLine> all = ReferenceSplit(kResumeContent, 20);
@@ -298,7 +288,7 @@ TEST_F(LineReaderTest, SkipToResumesAPipeAtEveryLineBoundary) {
 
 TEST_F(LineReaderTest, SkipToLargeOffsetOnPipe) {
   std::string content;
-  for (int i = 0; i < 20000; ++i) content += Cat("{\"i\":", i, "}\n");
+  for (int i = 0; i < 20000; ++i) content += absl::StrCat("{\"i\":", i, "}\n");
   const std::vector<OwnedLine> all = ReferenceSplit(content, 1 << 20);
   PipeSource source(content);
   LineReader& reader = source.Open({.block_size = 4096});

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "coattail/base/strings.h"
 #include "coattail/io/json_writer.h"
 
 namespace coattail::io {
@@ -161,9 +162,7 @@ void DeadLetterWriter::RestoreCount(std::string_view reason, int64_t count) {
 
 void DeadLetterWriter::Count(std::string_view reason, int64_t count) {
   total_ += count;
-  // absl::string_view is not std::string_view in the abseil this project builds against.
-  if (auto it = counts_.find(absl::string_view(reason.data(), reason.size()));
-      it != counts_.end()) {
+  if (auto it = counts_.find(base::ToAbsl(reason)); it != counts_.end()) {
     it->second += count;
     return;
   }

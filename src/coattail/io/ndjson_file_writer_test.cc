@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -22,22 +23,12 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
-// absl::string_view is not std::string_view in the abseil this project builds against, so
-// absl::StrCat does not take std::string_view; tests build strings with this instead.
-void AppendPart(std::string& out, std::string_view s) { out.append(s); }
-void AppendPart(std::string& out, int64_t v) { out.append(std::to_string(v)); }
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::string out;
-  (AppendPart(out, parts), ...);
-  return out;
-}
-
 class NdjsonFileWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = Cat(::testing::TempDir(), "ndjson_writer_test_", getpid(), "_",
-                ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".ndjson");
+    path_ =
+        absl::StrCat(::testing::TempDir(), "ndjson_writer_test_", getpid(), "_",
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".ndjson");
     std::remove(path_.c_str());
   }
   void TearDown() override { std::remove(path_.c_str()); }
@@ -208,7 +199,7 @@ TEST_F(NdjsonFileWriterTest, DeadLetterReasonCardinalityIsCapped) {
   DeadLetterWriter& w = **dl;
   const int64_t n = static_cast<int64_t>(DeadLetterWriter::kMaxDistinctReasons) + 5;
   for (int64_t i = 0; i < n; ++i) {
-    ASSERT_TRUE(w.Write(i + 1, Cat("unknown field 'k", i, "'"), "{}").ok());
+    ASSERT_TRUE(w.Write(i + 1, absl::StrCat("unknown field 'k", i, "'"), "{}").ok());
   }
   ASSERT_TRUE(w.Write(n + 1, "unknown field 'k0'", "{}").ok());  // known reasons still counted
   EXPECT_EQ(w.reason_counts().size(), DeadLetterWriter::kMaxDistinctReasons + 1);

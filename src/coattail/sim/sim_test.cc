@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "coattail/base/strings.h"
 #include "coattail/event/event.h"
 #include "coattail/event/parser.h"
 #include "coattail/sim/simulator.h"
@@ -998,8 +999,7 @@ TEST(SimulatorTest, DefaultConfigSizeAndEveryLineAccepted) {
     absl::Status Consume(std::string_view line) override {
       ++lines;
       bytes += static_cast<int64_t>(line.size()) + 1;
-      if (absl::StartsWith(absl::string_view(line.data(), line.size()), R"({"type":"price")") &&
-          lines % 50 != 0) {
+      if (absl::StartsWith(base::ToAbsl(line), R"({"type":"price")") && lines % 50 != 0) {
         return absl::OkStatus();
       }
       ++parsed;

@@ -6,7 +6,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "coattail/aws/moto_fixture.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/moto_fixture.h"
 #include "gtest/gtest.h"
 
 namespace coattail::stream {
@@ -71,8 +72,8 @@ TEST(ScoreItemTest, OnlySmartMoneyRowsJoinTheLeaderboardIndex) {
 using DynamoDbSinkMotoTest = aws::testing::MotoTest;
 
 TEST_F(DynamoDbSinkMotoTest, ReplayRewritesIdenticalItemsAndRetractionMarksThem) {
-  auto client =
-      aws::DynamoDbClient::FromEnv(server().MakeEnv(), aws::testing::EmulatorClientOptions());
+  auto client = aws::testing::MakeDynamoDbFor(server().endpoint(), "us-west-2",
+                                              aws::testing::EmulatorClientOptions());
   ASSERT_TRUE(client.ok()) << client.status();
   ASSERT_TRUE(client->client()
                   .Call("DynamoDB_20120810.CreateTable",

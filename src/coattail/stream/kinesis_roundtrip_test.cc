@@ -11,7 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "coattail/aws/kinesis.h"
-#include "coattail/aws/moto_fixture.h"
+#include "coattail/aws/testing/clients.h"
+#include "coattail/aws/testing/moto_fixture.h"
 #include "coattail/event/parser.h"
 #include "coattail/stream/kinesis_source.h"
 #include "coattail/stream/producer.h"
@@ -76,8 +77,8 @@ class KinesisRoundTripTest : public aws::testing::MotoTest {
   void SetUp() override {
     MotoTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto kinesis =
-        aws::KinesisClient::FromEnv(server().MakeEnv(), aws::testing::EmulatorClientOptions());
+    auto kinesis = aws::testing::MakeKinesisFor(server().endpoint(), "us-west-2",
+                                                aws::testing::EmulatorClientOptions());
     ASSERT_TRUE(kinesis.ok()) << kinesis.status();
     kinesis_ = std::make_unique<aws::KinesisClient>(*std::move(kinesis));
   }

@@ -1,13 +1,13 @@
 // Test support: a GoogleTest fixture whose suite shares one moto server (moto_server.h), started
 // before the suite's first test and stopped after its last. A test fails instead of skipping
 // when the emulator is required (COATTAIL_REQUIRE_EMULATOR=1, as `make test` sets).
-#ifndef COATTAIL_AWS_MOTO_FIXTURE_H_
-#define COATTAIL_AWS_MOTO_FIXTURE_H_
+#ifndef COATTAIL_AWS_TESTING_MOTO_FIXTURE_H_
+#define COATTAIL_AWS_TESTING_MOTO_FIXTURE_H_
 
 #include <memory>
 #include <string>
 
-#include "coattail/aws/moto_server.h"
+#include "coattail/aws/testing/moto_server.h"
 #include "gtest/gtest.h"
 
 namespace coattail::aws::testing {
@@ -38,4 +38,4 @@ class MotoTest : public ::testing::Test {
 
 }  // namespace coattail::aws::testing
 
-#endif  // COATTAIL_AWS_MOTO_FIXTURE_H_
+#endif  // COATTAIL_AWS_TESTING_MOTO_FIXTURE_H_

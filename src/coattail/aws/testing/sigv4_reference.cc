@@ -1,4 +1,4 @@
-#include "coattail/aws/sigv4_reference.h"
+#include "coattail/aws/testing/sigv4_reference.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "coattail/base/strings.h"
 
 namespace coattail::aws::testing {
 
@@ -38,14 +39,14 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
     std::fprintf(stderr, "HMAC failed\n");
     std::abort();
   }
-  return std::string(reinterpret_cast<const char*>(digest), length);
+  return {reinterpret_cast<const char*>(digest), length};
 }
 
 // Trims and collapses runs of spaces to one, as the canonical header value requires.
 std::string CanonicalValue(std::string_view value) {
   std::string out;
   bool space = false;
-  for (char c : absl::StripAsciiWhitespace(absl::string_view(value.data(), value.size()))) {
+  for (char c : absl::StripAsciiWhitespace(base::ToAbsl(value))) {
     if (c == ' ' || c == '\t') {
       space = true;
       continue;
@@ -85,9 +86,8 @@ SigV4Result SignV4(const SigV4Request& request, const SigV4Key& key, std::string
                    "\n", result.signed_headers, "\n", Sha256Hex(request.body));
   const std::string date(amz_date.substr(0, 8));
   const std::string scope = absl::StrCat(date, "/", key.region, "/", key.service, "/aws4_request");
-  result.string_to_sign =
-      absl::StrCat("AWS4-HMAC-SHA256\n", absl::string_view(amz_date.data(), amz_date.size()), "\n",
-                   scope, "\n", Sha256Hex(result.canonical_request));
+  result.string_to_sign = absl::StrCat("AWS4-HMAC-SHA256\n", base::ToAbsl(amz_date), "\n", scope,
+                                       "\n", Sha256Hex(result.canonical_request));
   std::string signing_key = HmacSha256("AWS4" + key.secret_access_key, date);
   signing_key = HmacSha256(signing_key, key.region);
   signing_key = HmacSha256(signing_key, key.service);

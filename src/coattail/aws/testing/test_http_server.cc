@@ -1,4 +1,4 @@
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/test_http_server.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "coattail/base/strings.h"
 
 namespace coattail::aws::testing {
 
@@ -69,7 +70,7 @@ bool SendAll(int fd, std::string_view data) {
 std::vector<std::string> RecordedRequest::HeaderValues(std::string_view name) const {
   std::vector<std::string> values;
   for (const auto& [key, value] : headers) {
-    if (absl::EqualsIgnoreCase(key, absl::string_view(name.data(), name.size()))) {
+    if (absl::EqualsIgnoreCase(key, base::ToAbsl(name))) {
       values.push_back(value);
     }
   }
@@ -213,10 +214,9 @@ void TestHttpServer::Serve(int fd, int connection) {
       const absl::Time until = absl::Now() + response.delay;
       while (!stop_ && absl::Now() < until) absl::SleepFor(absl::Milliseconds(kPollSliceMs));
     }
-    std::string out = absl::StrCat("HTTP/1.1 ", response.status, " ",
-                                   absl::string_view(ReasonPhrase(response.status).data(),
-                                                     ReasonPhrase(response.status).size()),
-                                   "\r\nContent-Length: ", response.body.size(), "\r\n");
+    std::string out =
+        absl::StrCat("HTTP/1.1 ", response.status, " ", base::ToAbsl(ReasonPhrase(response.status)),
+                     "\r\nContent-Length: ", response.body.size(), "\r\n");
     for (const auto& [name, value] : response.headers)
       absl::StrAppend(&out, name, ": ", value, "\r\n");
     absl::StrAppend(&out, "\r\n", response.body);

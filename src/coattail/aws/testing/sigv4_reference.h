@@ -1,8 +1,8 @@
 // An independent AWS Signature Version 4 implementation for tests, on OpenSSL's libcrypto, written
 // from the AWS specification. It checks what curl signs without trusting curl's own code, and is
 // itself pinned against botocore's output in sigv4_golden_test.cc.
-#ifndef COATTAIL_AWS_SIGV4_REFERENCE_H_
-#define COATTAIL_AWS_SIGV4_REFERENCE_H_
+#ifndef COATTAIL_AWS_TESTING_SIGV4_REFERENCE_H_
+#define COATTAIL_AWS_TESTING_SIGV4_REFERENCE_H_
 
 #include <string>
 #include <string_view>
@@ -42,4 +42,4 @@ SigV4Result SignV4(const SigV4Request& request, const SigV4Key& key, std::string
 
 }  // namespace coattail::aws::testing
 
-#endif  // COATTAIL_AWS_SIGV4_REFERENCE_H_
+#endif  // COATTAIL_AWS_TESTING_SIGV4_REFERENCE_H_

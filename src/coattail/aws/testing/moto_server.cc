@@ -1,4 +1,4 @@
-#include "coattail/aws/moto_server.h"
+#include "coattail/aws/testing/moto_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "coattail/aws/testing/clients.h"
 
 extern char** environ;
 
@@ -81,6 +82,7 @@ std::unique_ptr<MotoServer> MotoServer::Start(const std::string& log_path, std::
   posix_spawnattr_setpgroup(&attributes, 0);
   std::vector<std::string> args = {python, "-m", "moto.server", "-H", "127.0.0.1", "-p", port_text};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
@@ -125,15 +127,9 @@ MotoServer::~MotoServer() {
 
 std::string MotoServer::endpoint() const { return absl::StrCat("http://127.0.0.1:", port_); }
 
-Env MotoServer::MakeEnv(const std::string& region) const {
-  return Env::FromMap({{"AWS_ACCESS_KEY_ID", "testing"},
-                       {"AWS_SECRET_ACCESS_KEY", "testing"},
-                       {"AWS_REGION", region},
-                       {"AWS_ENDPOINT_URL", endpoint()}});
-}
-
 std::vector<std::string> MotoServer::ChildEnv(const std::string& region) const {
-  return {"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+  return {absl::StrCat("AWS_ACCESS_KEY_ID=", kTestAccessKeyId),
+          absl::StrCat("AWS_SECRET_ACCESS_KEY=", kTestSecretAccessKey),
           absl::StrCat("AWS_REGION=", region), absl::StrCat("AWS_ENDPOINT_URL=", endpoint())};
 }
 

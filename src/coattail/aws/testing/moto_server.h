@@ -2,16 +2,16 @@
 // stopped with it. The interpreter is $COATTAIL_EMULATOR_PYTHON (the pinned venv that
 // tests/emulator/emulator.sh prepares; `make test` sets it), else python3. Tests skip when moto
 // cannot start, unless COATTAIL_REQUIRE_EMULATOR=1 (set by `make test`), where that is a failure.
-#ifndef COATTAIL_AWS_MOTO_SERVER_H_
-#define COATTAIL_AWS_MOTO_SERVER_H_
+#ifndef COATTAIL_AWS_TESTING_MOTO_SERVER_H_
+#define COATTAIL_AWS_TESTING_MOTO_SERVER_H_
 
 #include <sys/types.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
-#include "coattail/aws/env.h"
 #include "coattail/aws/http_client.h"
 
 namespace coattail::aws::testing {
@@ -24,12 +24,11 @@ class MotoServer {
   MotoServer(const MotoServer&) = delete;
   MotoServer& operator=(const MotoServer&) = delete;
 
-  int port() const { return port_; }
-  std::string endpoint() const;
-  // Test credentials, the region, and AWS_ENDPOINT_URL pointing at this server.
-  Env MakeEnv(const std::string& region = "us-west-2") const;
-  // Environment variables for a child process (e.g. the coattail CLI), as NAME=value.
-  std::vector<std::string> ChildEnv(const std::string& region = "us-west-2") const;
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::string endpoint() const;
+  // The test credentials (clients.h), the region, and AWS_ENDPOINT_URL pointing at this server,
+  // as NAME=value, for a child process (e.g. the coattail CLI) or the process environment.
+  [[nodiscard]] std::vector<std::string> ChildEnv(const std::string& region = "us-west-2") const;
 
  private:
   MotoServer(pid_t pid, int port) : pid_(pid), port_(port) {}
@@ -45,4 +44,4 @@ ClientOptions EmulatorClientOptions();
 
 }  // namespace coattail::aws::testing
 
-#endif  // COATTAIL_AWS_MOTO_SERVER_H_
+#endif  // COATTAIL_AWS_TESTING_MOTO_SERVER_H_

@@ -2,8 +2,8 @@
 // one thread per connection (keep-alive), recording every request verbatim and answering from a
 // handler that is called under a lock, one request at a time. Every wait is bounded, so a
 // misbehaving client cannot hang a test.
-#ifndef COATTAIL_AWS_TEST_HTTP_SERVER_H_
-#define COATTAIL_AWS_TEST_HTTP_SERVER_H_
+#ifndef COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
+#define COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
 
 #include <atomic>
 #include <functional>
@@ -28,9 +28,9 @@ struct RecordedRequest {
   int connection = 0;  // 1-based index of the TCP connection it came on
 
   // Every value of a header (names compare case-insensitively).
-  std::vector<std::string> HeaderValues(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> HeaderValues(std::string_view name) const;
   // The first value, or "" when absent.
-  std::string Header(std::string_view name) const;
+  [[nodiscard]] std::string Header(std::string_view name) const;
 };
 
 struct CannedResponse {
@@ -91,4 +91,4 @@ class TestHttpServer {
 
 }  // namespace coattail::aws::testing
 
-#endif  // COATTAIL_AWS_TEST_HTTP_SERVER_H_
+#endif  // COATTAIL_AWS_TESTING_TEST_HTTP_SERVER_H_
