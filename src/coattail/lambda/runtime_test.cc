@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "coattail/aws/test_http_server.h"
+#include "coattail/aws/testing/test_http_server.h"
 #include "coattail/lambda/runtime_api.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
