@@ -39,35 +39,35 @@ run "streams_are_on_demand_kms_encrypted_with_retention" {
   command = plan
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].name == "crypto-pulse-analytics-dev-trades"
+    condition     = aws_kinesis_stream.this["trades"].name == "crypto-pulse-analytics-dev-trades"
     error_message = "The trades stream name is part of the data contract."
   }
 
   assert {
-    condition     = aws_kinesis_stream.dead_letter[0].name == "crypto-pulse-analytics-dev-dead-letter"
+    condition     = aws_kinesis_stream.this["dead_letter"].name == "crypto-pulse-analytics-dev-dead-letter"
     error_message = "The dead-letter stream name is part of the data contract."
   }
 
   assert {
     condition = alltrue([
-      for s in [aws_kinesis_stream.trades[0], aws_kinesis_stream.dead_letter[0]] :
+      for s in [aws_kinesis_stream.this["trades"], aws_kinesis_stream.this["dead_letter"]] :
       s.stream_mode_details[0].stream_mode == "ON_DEMAND" && s.shard_count == null
     ])
     error_message = "Both streams must be ON_DEMAND without a shard count."
   }
 
   assert {
-    condition     = alltrue([for s in [aws_kinesis_stream.trades[0], aws_kinesis_stream.dead_letter[0]] : s.encryption_type == "KMS"])
+    condition     = alltrue([for s in [aws_kinesis_stream.this["trades"], aws_kinesis_stream.this["dead_letter"]] : s.encryption_type == "KMS"])
     error_message = "Both streams must use server-side encryption with KMS."
   }
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].retention_period == 24
+    condition     = aws_kinesis_stream.this["trades"].retention_period == 24
     error_message = "The trades stream keeps the included 24 h retention by default."
   }
 
   assert {
-    condition     = aws_kinesis_stream.dead_letter[0].retention_period == 168
+    condition     = aws_kinesis_stream.this["dead_letter"].retention_period == 168
     error_message = "The dead-letter stream keeps records for 7 days by default."
   }
 }
@@ -124,7 +124,7 @@ run "customer_managed_key_with_rotation" {
   }
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].kms_key_id == aws_kms_key.streams.arn
+    condition     = aws_kinesis_stream.this["trades"].kms_key_id == aws_kms_key.streams.arn
     error_message = "The streams must be encrypted with the customer managed key."
   }
 }
@@ -187,21 +187,21 @@ run "alarms_on_iterator_age_and_throttling" {
   command = plan
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.trades_iterator_age[0].metric_name == "GetRecords.IteratorAgeMilliseconds"
+    condition     = aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].metric_name == "GetRecords.IteratorAgeMilliseconds"
     error_message = "Iterator age alarm must watch GetRecords.IteratorAgeMilliseconds."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].threshold == 60000 &&
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].statistic == "Maximum" &&
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].comparison_operator == "GreaterThanThreshold"
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].threshold == 60000 &&
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].statistic == "Maximum" &&
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].comparison_operator == "GreaterThanThreshold"
     )
     error_message = "Iterator age alarm: Maximum > 60000 ms."
   }
 
   assert {
-    condition = sort(distinct([for a in aws_cloudwatch_metric_alarm.throttling : a.metric_name])) == sort([
+    condition = sort(distinct([for k, a in aws_cloudwatch_metric_alarm.stream : a.metric_name if strcontains(k, "throttled")])) == sort([
       "PutRecords.ThrottledRecords",
       "ReadProvisionedThroughputExceeded",
       "WriteProvisionedThroughputExceeded",
@@ -210,14 +210,15 @@ run "alarms_on_iterator_age_and_throttling" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.throttling) == 6
+    condition     = length([for k, a in aws_cloudwatch_metric_alarm.stream : a if strcontains(k, "throttled")]) == 6
     error_message = "Three throttling alarms per stream (trades and dead-letter)."
   }
 
   assert {
     condition = alltrue([
-      for a in aws_cloudwatch_metric_alarm.throttling :
+      for k, a in aws_cloudwatch_metric_alarm.stream :
       a.namespace == "AWS/Kinesis" && a.statistic == "Sum" && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"
+      if strcontains(k, "throttled")
     ])
     error_message = "Throttling alarms fire on any throttled request (Sum > 0)."
   }
@@ -225,9 +226,7 @@ run "alarms_on_iterator_age_and_throttling" {
   assert {
     condition = alltrue([
       for a in concat(
-        aws_cloudwatch_metric_alarm.trades_iterator_age,
-        values(aws_cloudwatch_metric_alarm.throttling),
-        aws_cloudwatch_metric_alarm.dead_letter_records,
+        values(aws_cloudwatch_metric_alarm.stream),
         aws_cloudwatch_metric_alarm.firehose_freshness,
       ) :
       contains(a.alarm_actions, "arn:aws:sns:us-west-2:123456789012:crypto-pulse-analytics-dev-alarms") &&
@@ -238,7 +237,30 @@ run "alarms_on_iterator_age_and_throttling" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.dead_letter_records[0].metric_name == "IncomingRecords"
+    condition = sort([for a in aws_cloudwatch_metric_alarm.stream : a.alarm_name]) == sort([
+      "crypto-pulse-analytics-dev-trades-iterator-age",
+      "crypto-pulse-analytics-dev-trades-read-throttled",
+      "crypto-pulse-analytics-dev-trades-write-throttled",
+      "crypto-pulse-analytics-dev-trades-putrecords-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-incoming-records",
+      "crypto-pulse-analytics-dev-dead-letter-read-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-write-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-putrecords-throttled",
+    ])
+    error_message = "The stream alarms keep their names (CloudWatch identifies an alarm by its name)."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].dimensions.StreamName == "crypto-pulse-analytics-dev-trades" &&
+      aws_cloudwatch_metric_alarm.stream["dead_letter_incoming_records"].dimensions.StreamName == "crypto-pulse-analytics-dev-dead-letter" &&
+      aws_cloudwatch_metric_alarm.stream["dead_letter_write_throttled"].dimensions.StreamName == "crypto-pulse-analytics-dev-dead-letter"
+    )
+    error_message = "Each stream alarm watches its own stream."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.stream["dead_letter_incoming_records"].metric_name == "IncomingRecords"
     error_message = "Dead-letter alarm watches IncomingRecords."
   }
 
@@ -259,8 +281,7 @@ run "disabled_creates_no_streaming_resources" {
 
   assert {
     condition = (
-      length(aws_kinesis_stream.trades) == 0 &&
-      length(aws_kinesis_stream.dead_letter) == 0 &&
+      length(aws_kinesis_stream.this) == 0 &&
       length(aws_kinesis_firehose_delivery_stream.raw) == 0
     )
     error_message = "enabled = false must create no stream and no Firehose."
@@ -268,9 +289,7 @@ run "disabled_creates_no_streaming_resources" {
 
   assert {
     condition = (
-      length(aws_cloudwatch_metric_alarm.trades_iterator_age) == 0 &&
-      length(aws_cloudwatch_metric_alarm.throttling) == 0 &&
-      length(aws_cloudwatch_metric_alarm.dead_letter_records) == 0 &&
+      length(aws_cloudwatch_metric_alarm.stream) == 0 &&
       length(aws_cloudwatch_metric_alarm.firehose_freshness) == 0
     )
     error_message = "enabled = false must create no stream alarms."
