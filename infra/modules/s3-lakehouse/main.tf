@@ -52,81 +52,127 @@ locals {
   score_snapshot_prefix = "publish/whale_scores/"
   score_snapshot_suffix = ".ndjson"
 
-  # Statements shared by every bucket policy (data buckets and the access-log bucket).
-  # Built from the bucket NAME (known at plan time) so the policy is fully known in plan and tests.
-  baseline_statements = {
-    for k, arn in merge(local.bucket_arns, { access_logs = local.access_log_bucket_arn }) : k => [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [arn, "${arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "DenyOutdatedTls"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [arn, "${arn}/*"]
-        Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
-      },
-      {
-        # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
-        # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
-        # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
-        # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
-        # an ...IfExists condition true, so the Deny would hit every header-less request.)
-        Sid       = "DenyNonAes256EncryptionHeader"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${arn}/*"
-        Condition = {
-          StringNotEquals = { "s3:x-amz-server-side-encryption" = "AES256" }
-          Null            = { "s3:x-amz-server-side-encryption" = "false" }
-        }
-      },
-      {
-        # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
-        Sid       = "DenySseCustomerKeys"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${arn}/*"
-        Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
-      },
-    ]
+  # Every bucket that gets a policy (the data buckets and the access-log bucket) => its ARN.
+  policy_bucket_arns = merge(local.bucket_arns, { access_logs = local.access_log_bucket_arn })
+}
+
+# Bucket policies: the same Deny statements on every bucket, plus S3 log delivery on the access-log
+# bucket. Built from the bucket NAME (known at plan time) so the policy is fully known in plan and
+# tests.
+data "aws_iam_policy_document" "bucket" {
+  for_each = local.policy_bucket_arns
+
+  # S3 server access log delivery (bucket-policy based: ACLs are disabled on this bucket).
+  dynamic "statement" {
+    for_each = each.key == "access_logs" ? [values(local.bucket_arns)] : []
+
+    content {
+      sid       = "AllowS3ServerAccessLogDelivery"
+      actions   = ["s3:PutObject"]
+      resources = ["${each.value}/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logging.s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = statement.value
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [var.account_id]
+      }
+    }
   }
 
-  bucket_policies = {
-    for k, b in local.buckets : k => jsonencode({
-      Version   = "2012-10-17"
-      Statement = local.baseline_statements[k]
-    })
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [each.value, "${each.value}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
   }
 
-  access_log_bucket_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          # S3 server access log delivery (bucket-policy based: ACLs are disabled on this bucket).
-          Sid       = "AllowS3ServerAccessLogDelivery"
-          Effect    = "Allow"
-          Principal = { Service = "logging.s3.amazonaws.com" }
-          Action    = "s3:PutObject"
-          Resource  = "${local.access_log_bucket_arn}/*"
-          Condition = {
-            ArnLike      = { "aws:SourceArn" = values(local.bucket_arns) }
-            StringEquals = { "aws:SourceAccount" = var.account_id }
-          }
-        },
-      ],
-      local.baseline_statements["access_logs"],
-    )
-  })
+  statement {
+    sid       = "DenyOutdatedTls"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [each.value, "${each.value}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "NumericLessThan"
+      variable = "s3:TlsVersion"
+      values   = ["1.2"]
+    }
+  }
+
+  # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
+  # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
+  # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
+  # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
+  # an ...IfExists condition true, so the Deny would hit every header-less request.)
+  statement {
+    sid       = "DenyNonAes256EncryptionHeader"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${each.value}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["AES256"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["false"]
+    }
+  }
+
+  # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
+  statement {
+    sid       = "DenySseCustomerKeys"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${each.value}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-customer-algorithm"
+      values   = ["false"]
+    }
+  }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -199,7 +245,7 @@ resource "aws_s3_bucket_policy" "this" {
   for_each = local.buckets
 
   bucket = aws_s3_bucket.this[each.key].id
-  policy = local.bucket_policies[each.key]
+  policy = data.aws_iam_policy_document.bucket[each.key].json
 
   # S3 rejects a bucket policy while the public access block is being applied.
   depends_on = [aws_s3_bucket_public_access_block.this]
@@ -377,7 +423,7 @@ resource "aws_s3_bucket_policy" "access_logs" {
   count = var.access_logging_enabled ? 1 : 0
 
   bucket = aws_s3_bucket.access_logs[0].id
-  policy = local.access_log_bucket_policy
+  policy = data.aws_iam_policy_document.bucket["access_logs"].json
 
   depends_on = [aws_s3_bucket_public_access_block.access_logs]
 }
