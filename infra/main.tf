@@ -233,8 +233,8 @@ module "score_loader" {
   }
 }
 
-# The handlers are built in a later issue: until their packages exist a plan warns here, and an
-# apply fails when the provider reads the missing file.
+# A plan needs no built handler: while a package file is missing a plan warns here, and an apply
+# fails when the provider reads the missing file.
 check "lambda_packages_built" {
   assert {
     condition     = alltrue([for k, p in local.lambda_packages : p != null && try(fileexists(p), false)])

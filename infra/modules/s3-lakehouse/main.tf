@@ -180,8 +180,8 @@ data "aws_iam_policy_document" "bucket" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_144:Single region (us-west-2) by brief; replication would double storage cost. Versioning plus the noncurrent-version window protect against deletion.
-  #checkov:skip=CKV_AWS_145:The brief mandates SSE-S3 (AES256) as the default; the bucket policy enforces it. SSE-KMS would add a per-request KMS cost.
+  #checkov:skip=CKV_AWS_144:Single-region stack (us-west-2) by design; replication would double storage cost. Versioning plus the noncurrent-version window protect against deletion.
+  #checkov:skip=CKV_AWS_145:SSE-S3 (AES256) is the default on purpose; the bucket policy enforces it. SSE-KMS would add a per-request KMS cost.
   #checkov:skip=CKV2_AWS_62:Event notifications are only needed on the processed bucket (score snapshots); they are optional here and may be owned by the lambda module.
   #checkov:skip=CKV_AWS_21:Versioning is enabled by aws_s3_bucket_versioning.this for raw, processed and checkpoints (checkov does not link the for_each instances when scanning from the root); athena_results is deliberately unversioned (re-creatable query output).
   for_each = local.buckets
@@ -215,7 +215,7 @@ resource "aws_s3_bucket_ownership_controls" "this" {
   }
 }
 
-# SSE-S3 (AES256) by default is the requirement: the brief and issue 3 ask for it, every S3 client
+# SSE-S3 (AES256) by default on purpose: every S3 client
 # works with it unchanged, and a customer-managed key on high-volume raw and Iceberg data would add
 # per-request KMS charges; the bucket policy denies any other explicit encryption header.
 #trivy:ignore:AVD-AWS-0132 SSE-S3 is the required default encryption (see the comment above).
@@ -371,7 +371,7 @@ resource "aws_s3_bucket_notification" "score_loader" {
 
 resource "aws_s3_bucket" "access_logs" {
   #checkov:skip=CKV_AWS_21:Access logs are write-once records that expire after access_log_expiration_days; versioning adds nothing.
-  #checkov:skip=CKV_AWS_144:Single-region project by brief; logs are not replicated.
+  #checkov:skip=CKV_AWS_144:Single-region stack by design; logs are not replicated.
   #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS.
   #checkov:skip=CKV2_AWS_62:Nothing consumes access-log events.
   count = var.access_logging_enabled ? 1 : 0
