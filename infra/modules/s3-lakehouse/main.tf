@@ -54,6 +54,44 @@ locals {
 
   # Every bucket that gets a policy (the data buckets and the access-log bucket) => its ARN.
   policy_bucket_arns = merge(local.bucket_arns, { access_logs = local.access_log_bucket_arn })
+
+  # The Deny statements of every bucket policy, in order: sid, actions, whether they cover the
+  # bucket itself or only its objects, and the conditions that must all hold for the Deny.
+  bucket_deny_statements = [
+    {
+      sid          = "DenyInsecureTransport"
+      actions      = ["s3:*"]
+      objects_only = false
+      conditions   = [{ test = "Bool", variable = "aws:SecureTransport", value = "false" }]
+    },
+    {
+      sid          = "DenyOutdatedTls"
+      actions      = ["s3:*"]
+      objects_only = false
+      conditions   = [{ test = "NumericLessThan", variable = "s3:TlsVersion", value = "1.2" }]
+    },
+    {
+      # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
+      # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
+      # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
+      # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
+      # an ...IfExists condition true, so the Deny would hit every header-less request.)
+      sid          = "DenyNonAes256EncryptionHeader"
+      actions      = ["s3:PutObject"]
+      objects_only = true
+      conditions = [
+        { test = "StringNotEquals", variable = "s3:x-amz-server-side-encryption", value = "AES256" },
+        { test = "Null", variable = "s3:x-amz-server-side-encryption", value = "false" },
+      ]
+    },
+    {
+      # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
+      sid          = "DenySseCustomerKeys"
+      actions      = ["s3:PutObject"]
+      objects_only = true
+      conditions   = [{ test = "Null", variable = "s3:x-amz-server-side-encryption-customer-algorithm", value = "false" }]
+    },
+  ]
 }
 
 # Bucket policies: the same Deny statements on every bucket, plus S3 log delivery on the access-log
@@ -90,87 +128,29 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [each.value, "${each.value}/*"]
+  dynamic "statement" {
+    for_each = local.bucket_deny_statements
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
+    content {
+      sid       = statement.value.sid
+      effect    = "Deny"
+      actions   = statement.value.actions
+      resources = statement.value.objects_only ? ["${each.value}/*"] : [each.value, "${each.value}/*"]
 
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
 
-  statement {
-    sid       = "DenyOutdatedTls"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [each.value, "${each.value}/*"]
+      dynamic "condition" {
+        for_each = statement.value.conditions
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "NumericLessThan"
-      variable = "s3:TlsVersion"
-      values   = ["1.2"]
-    }
-  }
-
-  # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
-  # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
-  # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
-  # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
-  # an ...IfExists condition true, so the Deny would hit every header-less request.)
-  statement {
-    sid       = "DenyNonAes256EncryptionHeader"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "StringNotEquals"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["AES256"]
-    }
-
-    condition {
-      test     = "Null"
-      variable = "s3:x-amz-server-side-encryption"
-      values   = ["false"]
-    }
-  }
-
-  # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
-  statement {
-    sid       = "DenySseCustomerKeys"
-    effect    = "Deny"
-    actions   = ["s3:PutObject"]
-    resources = ["${each.value}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Null"
-      variable = "s3:x-amz-server-side-encryption-customer-algorithm"
-      values   = ["false"]
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = [condition.value.value]
+        }
+      }
     }
   }
 }

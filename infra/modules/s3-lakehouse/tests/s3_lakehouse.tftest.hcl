@@ -9,12 +9,26 @@ mock_provider "aws" {
     }
   }
 
-  # The bucket policy documents are computed by the real provider in bucket_policies.tftest.hcl.
+  # Policy documents: see the offline provider below.
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
+}
+
+# The policy documents are computed by the real provider, configured to make no network call
+# (static fake credentials, no account-id lookup, no metadata API): planning new resources calls no
+# AWS API. Runs that read a document's JSON use it (providers = { aws = aws.offline }) and override
+# the caller-identity data source, the only one that would call AWS.
+provider "aws" {
+  alias                       = "offline"
+  region                      = "us-west-2"
+  access_key                  = "offline-test"
+  secret_key                  = "offline-test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 variables {
@@ -98,15 +112,120 @@ run "ownership_enforced_and_sse_s3_default" {
   }
 }
 
-run "bucket_policies_are_the_policy_documents" {
+run "bucket_policies_deny_insecure_transport_and_wrong_encryption" {
   command = plan
 
-  # The statements themselves: bucket_policies.tftest.hcl.
+  providers = {
+    aws = aws.offline
+  }
+
+  # TLS-only: a Deny on s3:* when aws:SecureTransport is false, on bucket and objects.
   assert {
     condition = alltrue([
-      for k, p in aws_s3_bucket_policy.this : p.policy == data.aws_iam_policy_document.bucket[k].json
-    ]) && aws_s3_bucket_policy.access_logs[0].policy == data.aws_iam_policy_document.bucket["access_logs"].json
+      for k, p in aws_s3_bucket_policy.this : jsondecode(p.policy) == jsondecode(data.aws_iam_policy_document.bucket[k].json)
+    ]) && jsondecode(aws_s3_bucket_policy.access_logs[0].policy) == jsondecode(data.aws_iam_policy_document.bucket["access_logs"].json)
     error_message = "Every bucket policy is the module's policy document for that bucket."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : length([
+        for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s
+        if s.Effect == "Deny" && s.Action == "s3:*" && s.Principal == "*" &&
+        try(s.Condition.Bool["aws:SecureTransport"], "") == "false" &&
+        contains(flatten([s.Resource]), "arn:aws:s3:::${b.bucket}/*")
+      ]) == 1
+    ])
+    error_message = "Every data bucket policy needs the DenyInsecureTransport statement."
+  }
+
+  # Wrong encryption header: denied only when the header is PRESENT and not AES256, so a PutObject
+  # without the header (bucket default encryption) is still allowed.
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : length([
+        for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s
+        if s.Effect == "Deny" && s.Action == "s3:PutObject" &&
+        try(s.Condition.StringNotEquals["s3:x-amz-server-side-encryption"], "") == "AES256" &&
+        try(s.Condition.Null["s3:x-amz-server-side-encryption"], "") == "false" &&
+        !can(s.Condition.StringNotEqualsIfExists)
+      ]) == 1
+    ])
+    error_message = "Every data bucket policy must deny a present-but-not-AES256 SSE header (Null=false AND StringNotEquals AES256)."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : length([
+        for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s
+        if s.Effect == "Deny" && try(s.Condition.NumericLessThan["s3:TlsVersion"], "") == "1.2"
+      ]) == 1
+    ])
+    error_message = "Every data bucket policy must deny TLS versions below 1.2."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : length([
+        for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s
+        if s.Effect == "Deny" && try(s.Condition.Null["s3:x-amz-server-side-encryption-customer-algorithm"], "") == "false"
+      ]) == 1
+    ])
+    error_message = "Every data bucket policy must deny SSE-C uploads."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : length([for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s if s.Effect == "Allow"]) == 0
+    ])
+    error_message = "Data bucket policies contain only Deny statements (access is granted by IAM roles)."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(data.aws_iam_policy_document.bucket["access_logs"].json).Statement : s
+      if s.Effect == "Deny" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"
+    ]) == 1
+    error_message = "The access-log bucket must deny insecure transport too."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(data.aws_iam_policy_document.bucket["access_logs"].json).Statement : s
+      if s.Effect == "Allow" && try(s.Principal.Service, "") == "logging.s3.amazonaws.com" &&
+      try(s.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012" &&
+      contains(try(s.Condition.ArnLike["aws:SourceArn"], []), "arn:aws:s3:::crypto-pulse-analytics-dev-raw-123456789012")
+    ]) == 1
+    error_message = "The access-log bucket must let only S3 log delivery for our buckets and account write to it."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, b in aws_s3_bucket.this : [
+        for s in jsondecode(data.aws_iam_policy_document.bucket[k].json).Statement : s.Sid
+      ] == ["DenyInsecureTransport", "DenyOutdatedTls", "DenyNonAes256EncryptionHeader", "DenySseCustomerKeys"]
+    ])
+    error_message = "Every data bucket policy holds exactly the four Deny statements."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(data.aws_iam_policy_document.bucket["access_logs"].json).Statement : s.Sid
+    ] == ["AllowS3ServerAccessLogDelivery", "DenyInsecureTransport", "DenyOutdatedTls", "DenyNonAes256EncryptionHeader", "DenySseCustomerKeys"]
+    error_message = "The access-log bucket policy holds the log delivery statement and the four Deny statements."
+  }
+
+  assert {
+    condition = toset(one([
+      for s in jsondecode(data.aws_iam_policy_document.bucket["access_logs"].json).Statement : s
+      if s.Sid == "AllowS3ServerAccessLogDelivery"
+      ]).Condition.ArnLike["aws:SourceArn"]) == toset([
+      "arn:aws:s3:::crypto-pulse-analytics-dev-raw-123456789012",
+      "arn:aws:s3:::crypto-pulse-analytics-dev-processed-123456789012",
+      "arn:aws:s3:::crypto-pulse-analytics-dev-checkpoints-123456789012",
+      "arn:aws:s3:::crypto-pulse-analytics-dev-athena-results-123456789012",
+    ])
+    error_message = "S3 log delivery is allowed for exactly the four data buckets."
   }
 }
 
