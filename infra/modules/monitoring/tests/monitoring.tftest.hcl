@@ -86,7 +86,7 @@ run "topic_encrypted_with_customer_managed_key" {
   }
 }
 
-run "key_policy_lets_services_encrypt_for_the_topic" {
+run "key_and_topic_policies_let_services_encrypt_and_publish" {
   command = plan
 
   providers = {
@@ -160,25 +160,6 @@ run "key_policy_lets_services_encrypt_for_the_topic" {
     condition     = length(jsondecode(data.aws_iam_policy_document.key.json).Statement) == 4
     error_message = "The key policy has the account, CloudWatch, Budgets and EventBridge statements only."
   }
-}
-
-run "topic_policy_lets_services_publish_with_conditions" {
-  command = plan
-
-  providers = {
-    aws = aws.offline
-  }
-
-  override_data {
-    target = data.aws_caller_identity.current
-    values = {
-      account_id = "123456789012"
-      arn        = "arn:aws:iam::123456789012:root"
-      id         = "123456789012"
-      user_id    = "AIDAOFFLINETEST"
-    }
-  }
-
   assert {
     condition     = jsondecode(aws_sns_topic_policy.alarms.policy) == jsondecode(data.aws_iam_policy_document.topic.json)
     error_message = "The topic uses the module's topic policy document."
