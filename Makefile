@@ -50,9 +50,11 @@ emulator: ## Prepare the local AWS emulator's venv (moto, pinned); see tests/emu
 e2e-infra: tools build-asan ## Apply, re-plan, assert, run the engine on Kinesis/DynamoDB, destroy (emulator)
 	@COATTAIL_BIN=build/asan/coattail tests/emulator/e2e_infra.sh
 
-test-scripts: deps tools ## shellcheck + bats tests of scripts/ and the emulator harness
-	@shellcheck -x scripts/*.sh scripts/lib/*.sh tests/emulator/*.sh tests/emulator/stack_hooks/*.sh
-	@eval "$$(tools/bootstrap.sh --print-env)"; bats tests/emulator/emulator.bats scripts/tests
+test-scripts: deps tools ## shellcheck + bats: scripts/ and the shell library, tools/, the emulator harness, infra-check
+	@shellcheck -x scripts/*.sh scripts/lib/*.sh tools/*.sh tests/emulator/*.sh \
+	  tests/emulator/stack_hooks/*.sh tests/infra/*.sh
+	@eval "$$(tools/bootstrap.sh --print-env)"; bats tests/emulator/emulator.bats scripts/tests \
+	  tests/infra/infra_check.bats
 
 infra-check: tools ## Terraform fmt/validate/test, tflint, trivy, checkov, terraform-docs
 	@tests/infra/infra_check.sh

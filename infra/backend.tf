@@ -10,8 +10,8 @@
 #
 # and then: terraform -chdir=infra init -backend-config=backend.hcl
 # (Terraform >= 1.11 also offers S3-native locking with use_lockfile = true and marks dynamodb_table
-# as deprecated; the brief asks for the DynamoDB lock table, which still works. Both may be set
-# while migrating.)
+# as deprecated; the DynamoDB lock table works with every Terraform version this root allows (>= 1.8;
+# S3-native locking needs 1.10). Both may be set while migrating.)
 terraform {
   backend "s3" {}
 }

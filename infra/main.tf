@@ -31,11 +31,15 @@ locals {
   trades_stream_arn      = "${local.stream_arn_head}${module.kinesis.stream_names.trades}"
   dead_letter_stream_arn = "${local.stream_arn_head}${module.kinesis.stream_names.dead_letter}"
 
+  # Every function and API name, derived here once and passed to the modules that create or
+  # reference them (lambda, iam, api, monitoring).
   function_names = {
     speed_layer  = "${local.name_prefix}-speed-layer"
     api          = "${local.name_prefix}-api"
     score_loader = "${local.name_prefix}-score-loader"
   }
+  api_name       = "${local.name_prefix}-api"
+  api_stage_name = "v1"
 
   # What the C++ functions find in their environment: where the rest of the configuration is.
   lambda_environment = {
@@ -122,9 +126,10 @@ module "alerts_store" {
 module "iam" {
   source = "./modules/iam"
 
-  name_prefix = local.name_prefix
-  project     = var.project
-  region      = var.region
+  name_prefix    = local.name_prefix
+  function_names = local.function_names
+  project        = var.project
+  region         = var.region
 
   trades_stream_arn      = local.trades_stream_arn
   dead_letter_stream_arn = local.dead_letter_stream_arn
@@ -228,8 +233,8 @@ module "score_loader" {
   }
 }
 
-# The handlers are built in a later issue: until their packages exist a plan warns here, and an
-# apply fails when the provider reads the missing file.
+# A plan needs no built handler: while a package file is missing a plan warns here, and an apply
+# fails when the provider reads the missing file.
 check "lambda_packages_built" {
   assert {
     condition     = alltrue([for k, p in local.lambda_packages : p != null && try(fileexists(p), false)])
@@ -240,8 +245,8 @@ check "lambda_packages_built" {
 module "api" {
   source = "./modules/api"
 
-  name_prefix             = local.name_prefix
-  stage_name              = "v1"
+  api_name                = local.api_name
+  stage_name              = local.api_stage_name
   lambda_function_name    = module.api_function.function_name
   lambda_invoke_arn       = module.api_function.invoke_arn
   throttling_rate_limit   = var.api_throttling_rate_limit
@@ -273,6 +278,6 @@ module "monitoring" {
   emr_application_id            = module.emr_serverless.application_id
   dynamodb_table_names          = [module.alerts_store.alerts_table_name, module.alerts_store.scores_table_name]
   lambda_function_names         = values(local.function_names)
-  api_gateway_name              = "${local.name_prefix}-api"
-  api_gateway_stage_name        = "v1"
+  api_gateway_name              = local.api_name
+  api_gateway_stage_name        = local.api_stage_name
 }

@@ -79,7 +79,7 @@ variable "streaming_enabled" {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Lambda functions (C++ handlers come in a later issue)
+# Lambda functions (C++ handlers, packaged as zips outside Terraform)
 # ---------------------------------------------------------------------------------------------
 
 variable "speed_layer_package" {

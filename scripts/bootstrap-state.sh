@@ -22,6 +22,7 @@ readonly REPO_ROOT
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "${SCRIPT_DIR}/lib/common.sh"
 LOG_TAG="bootstrap-state"
+REQUIRE_CMD_HINT="install it; see scripts/README.md"
 
 # Defaults (the same as the Terraform root stack's variables).
 readonly DEFAULT_PROJECT="crypto-pulse-analytics"

@@ -16,6 +16,10 @@ readonly SCRIPT_DIR
 # shellcheck source-path=SCRIPTDIR source=versions.env
 # shellcheck disable=SC1091  # versions.env sits beside this script (run shellcheck -x to follow)
 source "${SCRIPT_DIR}/versions.env"
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib/log.sh
+source "${SCRIPT_DIR}/../scripts/lib/log.sh"
+LOG_TAG="bootstrap"
+LOG_TIMESTAMPS=1
 
 CACHE="${COATTAIL_CACHE:-${HOME}/.cache/coattail}"
 readonly CACHE
@@ -81,42 +85,10 @@ takes long (see tools/README.md); later runs take seconds.
 EOF
 }
 
-#######################################
-# Logging helpers. All progress goes to stdout, errors to stderr.
-#######################################
-log() {
-  printf '[bootstrap %(%H:%M:%S)T] %s\n' -1 "$*"
-}
-
-err() {
-  printf '[bootstrap %(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2
-}
-
-die() {
-  err "$*"
-  exit 1
-}
-
 on_error() {
   local -r rc=$?
   err "failed (exit ${rc}) at line ${BASH_LINENO[0]}: ${BASH_COMMAND}"
   err "logs of the builds are in ${LOG_DIR}"
-}
-
-#######################################
-# Formats a number of seconds as 1h02m03s / 2m03s / 3s.
-# Arguments:
-#   Seconds.
-#######################################
-fmt_duration() {
-  local -r s="$1"
-  if ((s >= 3600)); then
-    printf '%dh%02dm%02ds' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
-  elif ((s >= 60)); then
-    printf '%dm%02ds' $((s / 60)) $((s % 60))
-  else
-    printf '%ds' "${s}"
-  fi
 }
 
 #######################################

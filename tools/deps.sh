@@ -4,6 +4,12 @@
 # only place dependencies come from.
 set -Eeuo pipefail
 
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly SCRIPT_DIR
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib/log.sh
+source "${SCRIPT_DIR}/../scripts/lib/log.sh"
+LOG_TAG="deps"
+
 readonly PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev libabsl-dev libcli11-dev libsqlite3-dev sqlite3 libfmt-dev
@@ -36,22 +42,25 @@ main() {
     case "$1" in
       --check) check_only=1 ;;
       -h | --help) usage; return 0 ;;
-      *) echo "deps: unknown argument: $1" >&2; usage >&2; return 2 ;;
+      *)
+        usage >&2
+        die_with 2 "unknown argument: $1"
+        ;;
     esac
     shift
   done
   if ! command -v dpkg-query >/dev/null 2>&1; then
-    echo "deps: this is not a Debian-based system. Install the equivalents of:" >&2
+    err "this is not a Debian-based system. Install the equivalents of:"
     printf '  %s\n' "${PACKAGES[@]}" >&2
     return 1
   fi
   local -a missing
   mapfile -t missing < <(missing_packages)
   if ((${#missing[@]} == 0)); then
-    echo "deps: all ${#PACKAGES[@]} packages already installed"
+    log "all ${#PACKAGES[@]} packages already installed"
     return 0
   fi
-  echo "deps: missing: ${missing[*]}"
+  log "missing: ${missing[*]}"
   if ((check_only)); then
     return 1
   fi
@@ -60,14 +69,13 @@ main() {
     if command -v sudo >/dev/null 2>&1; then
       sudo=(sudo)
     else
-      echo "deps: run as root (or install sudo) to apt-get install: ${missing[*]}" >&2
-      return 1
+      die "run as root (or install sudo) to apt-get install: ${missing[*]}"
     fi
   fi
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
-  echo "deps: installed ${#missing[@]} packages"
+  log "installed ${#missing[@]} packages"
 }
 
 main "$@"

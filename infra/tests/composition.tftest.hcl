@@ -141,7 +141,7 @@ mock_provider "aws" {
   }
 }
 
-# The handlers are built in a later issue: these paths do not exist, so every plan below expects
+# These package paths do not exist (a plan needs no built handler), so every plan below expects
 # the root check "lambda_packages_built" to warn (it fails only an apply).
 variables {
   speed_layer_package  = "build/lambda/speed-layer.zip"
@@ -160,7 +160,7 @@ run "default_tags_are_the_project_tags" {
       ManagedBy   = "terraform"
       CostCenter  = "portfolio"
     }
-    error_message = "The provider's default_tags must be Project, Environment, ManagedBy and CostCenter with the brief's values."
+    error_message = "The provider's default_tags must be Project, Environment, ManagedBy and CostCenter with the project's values."
   }
 
   assert {

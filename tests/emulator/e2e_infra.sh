@@ -18,6 +18,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 readonly REPO_ROOT
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/log.sh
+source "${REPO_ROOT}/scripts/lib/log.sh"
+LOG_TAG="e2e-infra"
+LOG_TIMESTAMPS=1
 readonly EMULATOR="${SCRIPT_DIR}/emulator.sh"
 readonly HOOK_DIR="${SCRIPT_DIR}/stack_hooks"
 readonly NAME_PREFIX="crypto-pulse-analytics-dev"
@@ -60,28 +64,6 @@ COATTAIL_TF_PLUGIN_DIR (use terraform init -plugin-dir=DIR instead of the CLI co
 EOF
 }
 
-log() {
-  printf '[e2e-infra %(%H:%M:%S)T] %s\n' -1 "$*"
-}
-
-err() {
-  printf '[e2e-infra %(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2
-}
-
-die() {
-  err "$*"
-  exit 1
-}
-
-fmt_seconds() {
-  local -r s="$1"
-  if ((s >= 60)); then
-    printf '%dm%02ds' $((s / 60)) $((s % 60))
-  else
-    printf '%ds' "${s}"
-  fi
-}
-
 #######################################
 # Runs one phase: prints its name, times it, records PASS/FAIL. A failing phase ends the run
 # (the EXIT trap destroys what was applied and stops the emulator).
@@ -99,11 +81,11 @@ phase() {
   PHASE_SECONDS+=("${took}")
   if ((rc == 0)); then
     PHASE_RESULTS+=("PASS")
-    log "<== ${name}: PASS ($(fmt_seconds "${took}"))"
+    log "<== ${name}: PASS ($(fmt_duration "${took}"))"
   else
     PHASE_RESULTS+=("FAIL")
     FAILED_PHASE="${name}"
-    err "${name}: FAIL (exit ${rc}, $(fmt_seconds "${took}"))"
+    err "${name}: FAIL (exit ${rc}, $(fmt_duration "${took}"))"
     exit 1
   fi
 }
@@ -113,9 +95,9 @@ summary() {
   printf '\n%-34s %-6s %s\n' "phase" "result" "time"
   for i in "${!PHASE_NAMES[@]}"; do
     printf '%-34s %-6s %s\n' "${PHASE_NAMES[i]}" "${PHASE_RESULTS[i]}" \
-      "$(fmt_seconds "${PHASE_SECONDS[i]}")"
+      "$(fmt_duration "${PHASE_SECONDS[i]}")"
   done
-  printf '%-34s %-6s %s\n\n' "total" "" "$(fmt_seconds $((SECONDS - START_SECONDS)))"
+  printf '%-34s %-6s %s\n\n' "total" "" "$(fmt_duration $((SECONDS - START_SECONDS)))"
 }
 
 tf() {
@@ -323,7 +305,7 @@ run_hooks() {
       err "hook failed: ${hook}"
       return 1
     fi
-    log "hook ${hook##*/}: PASS ($(fmt_seconds $((SECONDS - start))))"
+    log "hook ${hook##*/}: PASS ($(fmt_duration $((SECONDS - start))))"
   done
 }
 

@@ -14,6 +14,12 @@ set -Eeuo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/log.sh
+source "${SCRIPT_DIR}/../../scripts/lib/log.sh"
+LOG_TAG="emulator"
+LOG_TIMESTAMPS=1
+# stdout carries only the shell lines to eval.
+LOG_TO_STDERR=1
 readonly CACHE="${COATTAIL_CACHE:-${HOME}/.cache/coattail}"
 readonly VENV="${COATTAIL_EMULATOR_VENV:-${CACHE}/venv-emulator}"
 readonly REQUIREMENTS="${SCRIPT_DIR}/requirements.txt"
@@ -45,15 +51,6 @@ Environment: COATTAIL_CACHE (default ~/.cache/coattail), COATTAIL_EMULATOR_REGIO
 (default us-west-2), COATTAIL_EMULATOR_START_TIMEOUT seconds (default 90),
 COATTAIL_EMULATOR_BASE_PYTHON (python used to create the venv; default python3).
 EOF
-}
-
-log() {
-  printf '[emulator %(%H:%M:%S)T] %s\n' -1 "$*" >&2
-}
-
-die() {
-  printf '[emulator %(%H:%M:%S)T] ERROR: %s\n' -1 "$*" >&2
-  exit 1
 }
 
 moto_pin() {

@@ -29,6 +29,9 @@ readonly DEFAULT_PLUGIN_DIR="/opt/tf-plugins"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly REPO_ROOT
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lib/log.sh
+source "${REPO_ROOT}/scripts/lib/log.sh"
+LOG_TAG="infra-check"
 readonly INFRA_DIR="${REPO_ROOT}/infra"
 
 # Set in main.
@@ -44,15 +47,6 @@ RESULT_SECONDS=()
 RESULT_NOTES=()
 # Set by step functions for the summary line.
 STEP_NOTE=""
-
-#######################################
-# Prints a message to stderr.
-# Arguments:
-#   Message parts.
-#######################################
-err() {
-  printf '%s\n' "$*" >&2
-}
 
 #######################################
 # Prints the usage text (the header comment of this file).
@@ -91,11 +85,11 @@ require_tool() {
   reason="$(unavailable_reason "${tool}")"
   if [[ -n "${reason}" ]]; then
     STEP_NOTE="UNAVAILABLE: ${tool}: ${reason}"
-    err "${STEP_NOTE}"
+    warn "${STEP_NOTE}"
     return 2
   fi
   STEP_NOTE="${tool} not found (install the tool chain: tools/bootstrap.sh)"
-  err "FAIL: ${STEP_NOTE}"
+  err "${STEP_NOTE}"
   return 1
 }
 
@@ -109,7 +103,7 @@ setup_env() {
   if [[ -x "${REPO_ROOT}/tools/bootstrap.sh" ]]; then
     eval "$("${REPO_ROOT}/tools/bootstrap.sh" --print-env)"
   else
-    err "note: tools/bootstrap.sh not found; using the tools on PATH"
+    warn "tools/bootstrap.sh not found; using the tools on PATH"
   fi
   if [[ -n "${TF_CLI_CONFIG_FILE:-}" && -f "${TF_CLI_CONFIG_FILE}" ]]; then
     echo "terraform CLI config: ${TF_CLI_CONFIG_FILE}"
@@ -202,7 +196,7 @@ step_validate() {
     if init_dir "${dir}" && terraform -chdir="${TF_COPY}/${dir}" validate -no-color; then
       echo "  validate infra/${dir}: ok"
     else
-      err "  validate infra/${dir}: FAILED"
+      err "validate infra/${dir}: FAILED"
       failed=$((failed + 1))
     fi
   done < <(config_dirs)
@@ -224,7 +218,7 @@ step_test() {
     if init_dir "${dir}" && terraform -chdir="${TF_COPY}/${dir}" test -no-color; then
       echo "  test infra/${dir}: ok"
     else
-      err "  test infra/${dir}: FAILED"
+      err "test infra/${dir}: FAILED"
       failed=$((failed + 1))
     fi
   done < <(config_dirs)
@@ -287,18 +281,18 @@ step_docs() {
   while IFS= read -r dir; do
     readme="${SCAN_COPY}/${dir}/README.md"
     if [[ ! -f "${readme}" ]]; then
-      err "  infra/${dir}/README.md: missing"
+      err "infra/${dir}/README.md: missing"
       failed=$((failed + 1))
       continue
     fi
     if ! grep -q '<!-- BEGIN_TF_DOCS -->' "${readme}"; then
-      err "  infra/${dir}/README.md: no <!-- BEGIN_TF_DOCS --> / <!-- END_TF_DOCS --> markers"
+      err "infra/${dir}/README.md: no <!-- BEGIN_TF_DOCS --> / <!-- END_TF_DOCS --> markers"
       failed=$((failed + 1))
       continue
     fi
     cp "${readme}" "${readme}.committed"
     if ! render_docs "${SCAN_COPY}/${dir}" || ! diff -u "${readme}.committed" "${readme}"; then
-      err "  infra/${dir}/README.md: out of date (run: tests/infra/infra_check.sh --write-docs)"
+      err "infra/${dir}/README.md: out of date (run: tests/infra/infra_check.sh --write-docs)"
       failed=$((failed + 1))
     else
       echo "  infra/${dir}/README.md: up to date"
@@ -319,7 +313,7 @@ write_docs() {
       render_docs "${INFRA_DIR}/${dir}"
       echo "regenerated infra/${dir}/README.md"
     else
-      err "skipped infra/${dir}: README.md missing or without markers"
+      warn "skipped infra/${dir}: README.md missing or without markers"
     fi
   done < <(config_dirs)
 }

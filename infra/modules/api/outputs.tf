@@ -4,7 +4,7 @@ output "rest_api_id" {
 }
 
 output "rest_api_name" {
-  description = "Name of the REST API (<prefix>-api)."
+  description = "Name of the REST API (var.api_name)."
   value       = aws_api_gateway_rest_api.this.name
 }
 

@@ -1,10 +1,10 @@
-variable "name_prefix" {
-  description = "Prefix of every name in this module, e.g. \"crypto-pulse-analytics-dev\". The REST API becomes \"<prefix>-api\"."
+variable "api_name" {
+  description = "Name of the REST API, e.g. \"crypto-pulse-analytics-dev-api\" (the root derives it from the name prefix). It also names the request validator \"<api_name>-params\", the access log group \"/aws/apigateway/<api_name>/access\", the usage plan \"<api_name>-default\" and the API key \"<api_name>-client\"."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9-]{3,32}$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lower-case letters, digits and hyphens."
+    condition     = can(regex("^[a-z0-9-]{3,64}$", var.api_name))
+    error_message = "api_name must be 3-64 characters of lower-case letters, digits and hyphens."
   }
 }
 

@@ -1,6 +1,6 @@
 # EMR Serverless job execution role (the PySpark jobs).
 #
-# Deliberately NOT granted, although the original brief lists them (docs/SECURITY-REVIEW.md):
+# Deliberately NOT granted, although a Spark job might be expected to use them (docs/SECURITY-REVIEW.md):
 #   - Kinesis: Spark reads the trades from S3 (Firehose lands them in the raw bucket). The
 #     application has no VPC, and without one EMR Serverless cannot reach the Kinesis endpoint.
 #   - DynamoDB: for the same reason Spark cannot reach DynamoDB; it publishes score snapshots to

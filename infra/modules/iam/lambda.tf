@@ -21,7 +21,7 @@ data "aws_iam_policy_document" "lambda_assume" {
 }
 
 data "aws_iam_policy_document" "lambda_common" {
-  for_each = local.lambda_functions
+  for_each = var.function_names
 
   statement {
     sid     = "WriteOwnLogGroup"
@@ -230,7 +230,7 @@ locals {
 }
 
 resource "aws_iam_role" "lambda" {
-  for_each = local.lambda_functions
+  for_each = var.function_names
 
   name                 = local.role_names[each.key]
   description          = "Execution role of the ${each.value} Lambda function"
@@ -241,7 +241,7 @@ resource "aws_iam_role" "lambda" {
 }
 
 resource "aws_iam_role_policy" "lambda" {
-  for_each = local.lambda_functions
+  for_each = var.function_names
 
   name   = "${each.value}-permissions"
   role   = aws_iam_role.lambda[each.key].id

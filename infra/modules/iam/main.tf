@@ -25,21 +25,14 @@ locals {
 
   role_names = {
     emr_execution    = "${var.name_prefix}-emr-execution"
-    speed_layer      = "${var.name_prefix}-speed-layer"
-    api              = "${var.name_prefix}-api"
-    score_loader     = "${var.name_prefix}-score-loader"
+    speed_layer      = var.function_names.speed_layer
+    api              = var.function_names.api
+    score_loader     = var.function_names.score_loader
     firehose         = "${var.name_prefix}-firehose"
     producer         = "${var.name_prefix}-producer"
     apigw_cloudwatch = "${var.name_prefix}-apigw-cloudwatch"
     github_plan      = "${var.name_prefix}-github-plan"
     github_apply     = "${var.name_prefix}-github-apply"
-  }
-
-  # Function names of the data contract; each function has a role of the same name.
-  lambda_functions = {
-    speed_layer  = "${var.name_prefix}-speed-layer"
-    api          = "${var.name_prefix}-api"
-    score_loader = "${var.name_prefix}-score-loader"
   }
 
   ssm_prefix          = coalesce(var.ssm_parameter_prefix, "/${var.name_prefix}/config/")

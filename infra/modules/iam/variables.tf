@@ -8,6 +8,20 @@ variable "name_prefix" {
   }
 }
 
+variable "function_names" {
+  description = "Names of the three Lambda functions (derived once in the root). Each function's execution role has the function's name, and its log-group statements are scoped to /aws/lambda/<name>."
+  type = object({
+    speed_layer  = string
+    api          = string
+    score_loader = string
+  })
+
+  validation {
+    condition     = alltrue([for n in values(var.function_names) : can(regex("^[a-zA-Z0-9_-]{1,64}$", n))])
+    error_message = "Each function name must be 1-64 letters, digits, hyphens or underscores (Lambda and IAM role name limits)."
+  }
+}
+
 variable "project" {
   description = "Value of the Project tag (from the root's default_tags). The CI apply role may create KMS keys and EMR Serverless applications only with this tag, and manage only those carrying it."
   type        = string

@@ -10,7 +10,7 @@ data "aws_partition" "current" {}
 locals {
   account_id   = data.aws_caller_identity.current.account_id
   partition    = data.aws_partition.current.partition
-  stream_count = var.enabled ? 1 : 0
+  stream_count = var.enabled ? 1 : 0 # Firehose and its alarm
 
   trades_stream_name      = "${var.name_prefix}-trades"
   dead_letter_stream_name = "${var.name_prefix}-dead-letter"
@@ -32,58 +32,25 @@ locals {
     "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${p}"
   ]
 
-  key_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        # The account administers its key; IAM policies in this account decide who USES it (the
-        # producer, speed-layer, Firehose and EMR roles in the iam module get kms:GenerateDataKey /
-        # kms:Decrypt on this key ARN). No role ARNs here, so no dependency cycle with the iam module.
-        Sid       = "AccountAdministersKeyViaIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*" # in a key policy "*" means "this key"
-      },
-      {
-        # CloudWatch Logs encrypts only our streaming log groups (Firehose errors, EMR Serverless).
-        Sid       = "CloudWatchLogsEncryptsStreamingLogGroups"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.region}.amazonaws.com" }
-        Action = [
-          "kms:Encrypt*",
-          "kms:Decrypt*",
-          "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-          "kms:Describe*",
-        ]
-        Resource  = "*"
-        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arns } }
-      },
-      {
-        # EMR Serverless encrypts job logs in managed storage (Spark UI event logs) with this key when
-        # StartJobRun passes it as encryptionKeyArn; only for applications of this account and region.
-        Sid       = "EmrServerlessEncryptsJobLogs"
-        Effect    = "Allow"
-        Principal = { Service = "emr-serverless.amazonaws.com" }
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:emr-serverless:${var.region}:${local.account_id}:/applications/*" }
-        }
-      },
-    ]
-  })
-
   alarm_actions = [var.alarm_sns_topic_arn]
 
-  # Throttling alarms for both streams (for_each keys are static, so they are known at plan time).
-  stream_keys = var.enabled ? toset(["trades", "dead_letter"]) : toset([])
-  stream_names = {
-    trades      = local.trades_stream_name
-    dead_letter = local.dead_letter_stream_name
+  # The two streams, keyed by role. The keys are static, so the for_each below is known at plan
+  # time; var.enabled (the stop lifecycle) empties the map.
+  streams = {
+    trades = {
+      name             = local.trades_stream_name
+      retention_period = var.retention_period_hours
+    }
+    # Rejected records with their reasons (written by the producer / speed layer).
+    dead_letter = {
+      name             = local.dead_letter_stream_name
+      retention_period = var.dead_letter_retention_period_hours
+    }
   }
+  enabled_streams = var.enabled ? local.streams : {}
+
+  # Every alarm on a stream, keyed "<stream key>_<what>". Throttling: the same three metrics on both
+  # streams; consumer lag on the trades stream; any record reaching the dead-letter stream.
   throttle_metrics = {
     read_throttled = {
       metric = "ReadProvisionedThroughputExceeded"
@@ -99,26 +66,124 @@ locals {
     }
   }
   throttle_alarms = {
-    for pair in setproduct(local.stream_keys, keys(local.throttle_metrics)) :
+    for pair in setproduct(keys(local.streams), keys(local.throttle_metrics)) :
     "${pair[0]}_${pair[1]}" => {
-      stream = pair[0]
-      metric = local.throttle_metrics[pair[1]].metric
-      what   = local.throttle_metrics[pair[1]].what
-      name   = "${local.stream_names[pair[0]]}-${replace(pair[1], "_", "-")}"
+      stream              = pair[0]
+      name                = "${local.streams[pair[0]].name}-${replace(pair[1], "_", "-")}"
+      description         = "${local.streams[pair[0]].name}: ${local.throttle_metrics[pair[1]].what} (${local.throttle_metrics[pair[1]].metric} > ${var.throttle_alarm_threshold} in 5 minutes)."
+      metric              = local.throttle_metrics[pair[1]].metric
+      statistic           = "Sum"
+      period              = 300
+      evaluation_periods  = 1
+      datapoints_to_alarm = null
+      threshold           = var.throttle_alarm_threshold
     }
   }
+  stream_alarms = merge(local.throttle_alarms, {
+    trades_iterator_age = {
+      stream              = "trades"
+      name                = "${local.trades_stream_name}-iterator-age"
+      description         = "Oldest unread record on ${local.trades_stream_name} is older than ${var.iterator_age_threshold_ms} ms: a consumer (speed layer / Firehose) is falling behind or stuck."
+      metric              = "GetRecords.IteratorAgeMilliseconds"
+      statistic           = "Maximum"
+      period              = 60
+      evaluation_periods  = 5
+      datapoints_to_alarm = 3
+      threshold           = var.iterator_age_threshold_ms
+    }
+    dead_letter_incoming_records = {
+      stream              = "dead_letter"
+      name                = "${local.dead_letter_stream_name}-incoming-records"
+      description         = "Records are being rejected to ${local.dead_letter_stream_name} (IncomingRecords > ${var.dead_letter_records_threshold} in 5 minutes)."
+      metric              = "IncomingRecords"
+      statistic           = "Sum"
+      period              = 300
+      evaluation_periods  = 1
+      datapoints_to_alarm = null
+      threshold           = var.dead_letter_records_threshold
+    }
+  })
+  enabled_stream_alarms = var.enabled ? local.stream_alarms : {}
 }
 
 # ---------------------------------------------------------------------------------------------
 # Customer managed key (kept when streaming is off)
 # ---------------------------------------------------------------------------------------------
 
+data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_111:Key policy: "*" as resource means this key only; writes are the account's own administration of its key.
+  #checkov:skip=CKV_AWS_356:Key policy: "*" as resource means this key only (a key policy cannot name other resources).
+  #checkov:skip=CKV_AWS_109:Key policy: the account administers its key; use is delegated to IAM policies scoped to this key's ARN.
+  # The account administers its key; IAM policies in this account decide who USES it (the
+  # producer, speed-layer, Firehose and EMR roles in the iam module get kms:GenerateDataKey /
+  # kms:Decrypt on this key ARN). No role ARNs here, so no dependency cycle with the iam module.
+  statement {
+    sid       = "AccountAdministersKeyViaIam"
+    actions   = ["kms:*"]
+    resources = ["*"] # in a key policy "*" means "this key"
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  # CloudWatch Logs encrypts only our streaming log groups (Firehose errors, EMR Serverless).
+  statement {
+    sid = "CloudWatchLogsEncryptsStreamingLogGroups"
+    actions = [
+      "kms:Encrypt*",
+      "kms:Decrypt*",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:Describe*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = local.log_group_arns
+    }
+  }
+
+  # EMR Serverless encrypts job logs in managed storage (Spark UI event logs) with this key when
+  # StartJobRun passes it as encryptionKeyArn; only for applications of this account and region.
+  statement {
+    sid       = "EmrServerlessEncryptsJobLogs"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["emr-serverless.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:emr-serverless:${var.region}:${local.account_id}:/applications/*"]
+    }
+  }
+}
+
 resource "aws_kms_key" "streams" {
   description             = "${var.name_prefix}: Kinesis streams (SSE), Firehose and EMR Serverless log groups, EMR job logs"
   enable_key_rotation     = true
   rotation_period_in_days = var.kms_rotation_period_in_days
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = local.key_policy
+  policy                  = data.aws_iam_policy_document.key.json
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-streams" })
 }
@@ -132,11 +197,11 @@ resource "aws_kms_alias" "streams" {
 # Streams (on-demand, KMS-encrypted)
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_kinesis_stream" "trades" {
-  count = local.stream_count
+resource "aws_kinesis_stream" "this" {
+  for_each = local.enabled_streams
 
-  name                      = local.trades_stream_name
-  retention_period          = var.retention_period_hours
+  name                      = each.value.name
+  retention_period          = each.value.retention_period
   encryption_type           = "KMS"
   kms_key_id                = aws_kms_key.streams.arn
   enforce_consumer_deletion = true
@@ -145,24 +210,18 @@ resource "aws_kinesis_stream" "trades" {
     stream_mode = "ON_DEMAND"
   }
 
-  tags = merge(var.tags, { Name = local.trades_stream_name })
+  tags = merge(var.tags, { Name = each.value.name })
 }
 
-# Rejected records with their reasons (written by the producer / speed layer).
-resource "aws_kinesis_stream" "dead_letter" {
-  count = local.stream_count
+# Addresses of the streams before they shared one resource: an existing state keeps its streams.
+moved {
+  from = aws_kinesis_stream.trades[0]
+  to   = aws_kinesis_stream.this["trades"]
+}
 
-  name                      = local.dead_letter_stream_name
-  retention_period          = var.dead_letter_retention_period_hours
-  encryption_type           = "KMS"
-  kms_key_id                = aws_kms_key.streams.arn
-  enforce_consumer_deletion = true
-
-  stream_mode_details {
-    stream_mode = "ON_DEMAND"
-  }
-
-  tags = merge(var.tags, { Name = local.dead_letter_stream_name })
+moved {
+  from = aws_kinesis_stream.dead_letter[0]
+  to   = aws_kinesis_stream.this["dead_letter"]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +252,7 @@ resource "aws_kinesis_firehose_delivery_stream" "raw" {
   destination = "extended_s3"
 
   kinesis_source_configuration {
-    kinesis_stream_arn = aws_kinesis_stream.trades[0].arn
+    kinesis_stream_arn = aws_kinesis_stream.this["trades"].arn
     role_arn           = var.firehose_role_arn
   }
 
@@ -229,40 +288,20 @@ resource "aws_kinesis_firehose_delivery_stream" "raw" {
 # Alarms (only while streaming is on)
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "trades_iterator_age" {
-  count = local.stream_count
-
-  alarm_name          = "${local.trades_stream_name}-iterator-age"
-  alarm_description   = "Oldest unread record on ${local.trades_stream_name} is older than ${var.iterator_age_threshold_ms} ms: a consumer (speed layer / Firehose) is falling behind or stuck."
-  namespace           = "AWS/Kinesis"
-  metric_name         = "GetRecords.IteratorAgeMilliseconds"
-  dimensions          = { StreamName = aws_kinesis_stream.trades[0].name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.iterator_age_threshold_ms
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "throttling" {
-  for_each = local.throttle_alarms
+resource "aws_cloudwatch_metric_alarm" "stream" {
+  for_each = local.enabled_stream_alarms
 
   alarm_name          = each.value.name
-  alarm_description   = "${local.stream_names[each.value.stream]}: ${each.value.what} (${each.value.metric} > ${var.throttle_alarm_threshold} in 5 minutes)."
+  alarm_description   = each.value.description
   namespace           = "AWS/Kinesis"
   metric_name         = each.value.metric
-  dimensions          = { StreamName = each.value.stream == "trades" ? aws_kinesis_stream.trades[0].name : aws_kinesis_stream.dead_letter[0].name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
+  dimensions          = { StreamName = aws_kinesis_stream.this[each.value.stream].name }
+  statistic           = each.value.statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
+  datapoints_to_alarm = each.value.datapoints_to_alarm
   comparison_operator = "GreaterThanThreshold"
-  threshold           = var.throttle_alarm_threshold
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
@@ -270,24 +309,45 @@ resource "aws_cloudwatch_metric_alarm" "throttling" {
   tags = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letter_records" {
-  count = local.stream_count
+# Addresses of the stream alarms before they shared one resource (the throttling alarms keep their keys).
+moved {
+  from = aws_cloudwatch_metric_alarm.trades_iterator_age[0]
+  to   = aws_cloudwatch_metric_alarm.stream["trades_iterator_age"]
+}
 
-  alarm_name          = "${local.dead_letter_stream_name}-incoming-records"
-  alarm_description   = "Records are being rejected to ${local.dead_letter_stream_name} (IncomingRecords > ${var.dead_letter_records_threshold} in 5 minutes)."
-  namespace           = "AWS/Kinesis"
-  metric_name         = "IncomingRecords"
-  dimensions          = { StreamName = aws_kinesis_stream.dead_letter[0].name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.dead_letter_records_threshold
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.dead_letter_records[0]
+  to   = aws_cloudwatch_metric_alarm.stream["dead_letter_incoming_records"]
+}
 
-  tags = var.tags
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["trades_read_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["trades_read_throttled"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["trades_write_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["trades_write_throttled"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["trades_putrecords_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["trades_putrecords_throttled"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["dead_letter_read_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["dead_letter_read_throttled"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["dead_letter_write_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["dead_letter_write_throttled"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.throttling["dead_letter_putrecords_throttled"]
+  to   = aws_cloudwatch_metric_alarm.stream["dead_letter_putrecords_throttled"]
 }
 
 resource "aws_cloudwatch_metric_alarm" "firehose_freshness" {

@@ -25,30 +25,27 @@ output "kms_alias_arn" {
 
 output "trades_stream_name" {
   description = "Name of the trades stream (<prefix>-trades), or null when streaming is off."
-  value       = one(aws_kinesis_stream.trades[*].name)
+  value       = try(aws_kinesis_stream.this["trades"].name, null)
 }
 
 output "trades_stream_arn" {
   description = "ARN of the trades stream, or null when streaming is off."
-  value       = one(aws_kinesis_stream.trades[*].arn)
+  value       = try(aws_kinesis_stream.this["trades"].arn, null)
 }
 
 output "dead_letter_stream_name" {
   description = "Name of the dead-letter stream (<prefix>-dead-letter), or null when streaming is off."
-  value       = one(aws_kinesis_stream.dead_letter[*].name)
+  value       = try(aws_kinesis_stream.this["dead_letter"].name, null)
 }
 
 output "dead_letter_stream_arn" {
   description = "ARN of the dead-letter stream, or null when streaming is off."
-  value       = one(aws_kinesis_stream.dead_letter[*].arn)
+  value       = try(aws_kinesis_stream.this["dead_letter"].arn, null)
 }
 
 output "stream_names" {
   description = "Stream names the module creates when enabled (known even when streaming is off; for SSM parameters and IAM ARNs built from names)."
-  value = {
-    trades      = local.trades_stream_name
-    dead_letter = local.dead_letter_stream_name
-  }
+  value       = { for k, s in local.streams : k => s.name }
 }
 
 output "firehose_delivery_stream_name" {
@@ -84,9 +81,7 @@ output "raw_error_prefix" {
 output "alarm_arns" {
   description = "Map of alarm name to ARN (empty when streaming is off)."
   value = merge(
-    { for a in aws_cloudwatch_metric_alarm.trades_iterator_age : a.alarm_name => a.arn },
-    { for a in aws_cloudwatch_metric_alarm.throttling : a.alarm_name => a.arn },
-    { for a in aws_cloudwatch_metric_alarm.dead_letter_records : a.alarm_name => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.stream : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.firehose_freshness : a.alarm_name => a.arn },
   )
 }

@@ -21,7 +21,7 @@ variable "region" {
 variable "enabled" {
   description = <<-EOT
     Stop lifecycle switch. true: both on-demand streams, the Firehose delivery stream and the stream
-    alarms exist. false: all of them are destroyed (count = 0) because on-demand streams bill per
+    alarms exist. false: all of them are destroyed (empty for_each / count = 0) because on-demand streams bill per
     stream-hour even when idle; stream outputs become null. The KMS key, its alias and the Firehose log
     group stay (they cost nothing idle and keep already-encrypted data readable).
   EOT

@@ -20,99 +20,26 @@ locals {
   rule_arn_pattern   = "arn:${local.partition}:events:${var.region}:${local.account_id}:rule/${var.name_prefix}-*"
   budget_arn_pattern = "arn:${local.partition}:budgets::${local.account_id}:budget/${var.name_prefix}-*"
 
-  key_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersKeyViaIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*" # in a key policy "*" means "this key"
-      },
-      {
-        # CloudWatch alarms cannot publish to a topic encrypted with the AWS managed aws/sns key;
-        # with this CMK they can, for our alarms only.
-        Sid       = "CloudWatchAlarmsPublishEncrypted"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
-        }
-      },
-      {
-        Sid       = "BudgetsPublishEncrypted"
-        Effect    = "Allow"
-        Principal = { Service = "budgets.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:budgets::${local.account_id}:*" }
-        }
-      },
-      {
-        # No aws:Source* condition here on purpose: the KMS request SNS makes for an EventBridge
-        # delivery does not carry aws:SourceAccount/aws:SourceArn, so such a condition would silently
-        # drop every event. EventBridge is scoped by the topic policy (SourceAccount + rule ARN).
-        Sid       = "EventBridgePublishEncrypted"
-        Effect    = "Allow"
-        Principal = { Service = "events.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-      },
-    ]
-  })
+  # The services that publish to the topic, each for its own resources of this account: sid of the
+  # topic policy statement => service principal and the ARN pattern of its publishers.
+  topic_publishers = {
+    CloudWatchAlarmsPublish = { service = "cloudwatch.amazonaws.com", source_arn = local.alarm_arn_pattern }
+    EventBridgeRulesPublish = { service = "events.amazonaws.com", source_arn = local.rule_arn_pattern }
+    BudgetsPublish          = { service = "budgets.amazonaws.com", source_arn = local.budget_arn_pattern }
+  }
 
-  topic_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "CloudWatchAlarmsPublish"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
-        }
-      },
-      {
-        Sid       = "EventBridgeRulesPublish"
-        Effect    = "Allow"
-        Principal = { Service = "events.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = local.rule_arn_pattern }
-        }
-      },
-      {
-        Sid       = "BudgetsPublish"
-        Effect    = "Allow"
-        Principal = { Service = "budgets.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = local.budget_arn_pattern }
-        }
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+  # The services that encrypt messages for the topic with its key: sid of the key policy statement =>
+  # service principal and the aws:SourceArn pattern its requests must match (null: no aws:Source*
+  # condition). CloudWatch alarms cannot publish to a topic encrypted with the AWS managed aws/sns
+  # key; with this CMK they can, for our alarms only. EventBridge has no condition on purpose: the
+  # KMS request SNS makes for an EventBridge delivery does not carry aws:SourceAccount/aws:SourceArn,
+  # so such a condition would silently drop every event; EventBridge is scoped by the topic policy
+  # (SourceAccount + rule ARN).
+  key_users = {
+    CloudWatchAlarmsPublishEncrypted = { service = "cloudwatch.amazonaws.com", source_arn = local.alarm_arn_pattern }
+    BudgetsPublishEncrypted          = { service = "budgets.amazonaws.com", source_arn = "arn:${local.partition}:budgets::${local.account_id}:*" }
+    EventBridgePublishEncrypted      = { service = "events.amazonaws.com", source_arn = null }
+  }
 
   alarm_actions = [aws_sns_topic.alarms.arn]
 
@@ -125,11 +52,57 @@ locals {
 # Alarm topic, encrypted with a customer managed key
 # ---------------------------------------------------------------------------------------------
 
+data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_111:Key policy: "*" as resource means this key only; writes are the account's own administration of its key.
+  #checkov:skip=CKV_AWS_356:Key policy: "*" as resource means this key only (a key policy cannot name other resources).
+  #checkov:skip=CKV_AWS_109:Key policy: the account administers its key; use is delegated to IAM policies scoped to this key's ARN.
+  statement {
+    sid       = "AccountAdministersKeyViaIam"
+    actions   = ["kms:*"]
+    resources = ["*"] # in a key policy "*" means "this key"
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.key_users
+
+    content {
+      sid       = statement.key
+      actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = [statement.value.service]
+      }
+
+      dynamic "condition" {
+        for_each = {
+          for test, c in {
+            StringEquals = { variable = "aws:SourceAccount", value = local.account_id }
+            ArnLike      = { variable = "aws:SourceArn", value = statement.value.source_arn }
+          } : test => c if statement.value.source_arn != null
+        }
+
+        content {
+          test     = condition.key
+          variable = condition.value.variable
+          values   = [condition.value.value]
+        }
+      }
+    }
+  }
+}
+
 resource "aws_kms_key" "alarms" {
   description             = "${var.name_prefix}: alarm SNS topic (CloudWatch alarms, EventBridge rules, AWS Budgets)"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = local.key_policy
+  policy                  = data.aws_iam_policy_document.key.json
 
   tags = merge(var.tags, { Name = "${var.name_prefix}-alarms" })
 }
@@ -147,9 +120,56 @@ resource "aws_sns_topic" "alarms" {
   tags = merge(var.tags, { Name = local.topic_name })
 }
 
+data "aws_iam_policy_document" "topic" {
+  dynamic "statement" {
+    for_each = local.topic_publishers
+
+    content {
+      sid       = statement.key
+      actions   = ["sns:Publish"]
+      resources = [local.topic_arn]
+
+      principals {
+        type        = "Service"
+        identifiers = [statement.value.service]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = [statement.value.source_arn]
+      }
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [local.topic_arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 resource "aws_sns_topic_policy" "alarms" {
   arn    = aws_sns_topic.alarms.arn
-  policy = local.topic_policy
+  policy = data.aws_iam_policy_document.topic.json
 }
 
 resource "aws_sns_topic_subscription" "email" {

@@ -52,81 +52,107 @@ locals {
   score_snapshot_prefix = "publish/whale_scores/"
   score_snapshot_suffix = ".ndjson"
 
-  # Statements shared by every bucket policy (data buckets and the access-log bucket).
-  # Built from the bucket NAME (known at plan time) so the policy is fully known in plan and tests.
-  baseline_statements = {
-    for k, arn in merge(local.bucket_arns, { access_logs = local.access_log_bucket_arn }) : k => [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [arn, "${arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "DenyOutdatedTls"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [arn, "${arn}/*"]
-        Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
-      },
-      {
-        # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
-        # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
-        # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
-        # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
-        # an ...IfExists condition true, so the Deny would hit every header-less request.)
-        Sid       = "DenyNonAes256EncryptionHeader"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${arn}/*"
-        Condition = {
-          StringNotEquals = { "s3:x-amz-server-side-encryption" = "AES256" }
-          Null            = { "s3:x-amz-server-side-encryption" = "false" }
+  # Every bucket that gets a policy (the data buckets and the access-log bucket) => its ARN.
+  policy_bucket_arns = merge(local.bucket_arns, { access_logs = local.access_log_bucket_arn })
+
+  # The Deny statements of every bucket policy, in order: sid, actions, whether they cover the
+  # bucket itself or only its objects, and the conditions that must all hold for the Deny.
+  bucket_deny_statements = [
+    {
+      sid          = "DenyInsecureTransport"
+      actions      = ["s3:*"]
+      objects_only = false
+      conditions   = [{ test = "Bool", variable = "aws:SecureTransport", value = "false" }]
+    },
+    {
+      sid          = "DenyOutdatedTls"
+      actions      = ["s3:*"]
+      objects_only = false
+      conditions   = [{ test = "NumericLessThan", variable = "s3:TlsVersion", value = "1.2" }]
+    },
+    {
+      # "Deny unencrypted" without breaking clients that rely on the bucket default: a PutObject
+      # WITHOUT the header is allowed (S3 encrypts it with SSE-S3 anyway); a PutObject WITH the
+      # header must ask for AES256. Both conditions must hold for the Deny: header present (Null =
+      # false) AND value != AES256. (StringNotEqualsIfExists alone would not do: a missing key makes
+      # an ...IfExists condition true, so the Deny would hit every header-less request.)
+      sid          = "DenyNonAes256EncryptionHeader"
+      actions      = ["s3:PutObject"]
+      objects_only = true
+      conditions = [
+        { test = "StringNotEquals", variable = "s3:x-amz-server-side-encryption", value = "AES256" },
+        { test = "Null", variable = "s3:x-amz-server-side-encryption", value = "false" },
+      ]
+    },
+    {
+      # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
+      sid          = "DenySseCustomerKeys"
+      actions      = ["s3:PutObject"]
+      objects_only = true
+      conditions   = [{ test = "Null", variable = "s3:x-amz-server-side-encryption-customer-algorithm", value = "false" }]
+    },
+  ]
+}
+
+# Bucket policies: the same Deny statements on every bucket, plus S3 log delivery on the access-log
+# bucket. Built from the bucket NAME (known at plan time) so the policy is fully known in plan and
+# tests.
+data "aws_iam_policy_document" "bucket" {
+  for_each = local.policy_bucket_arns
+
+  # S3 server access log delivery (bucket-policy based: ACLs are disabled on this bucket).
+  dynamic "statement" {
+    for_each = each.key == "access_logs" ? [values(local.bucket_arns)] : []
+
+    content {
+      sid       = "AllowS3ServerAccessLogDelivery"
+      actions   = ["s3:PutObject"]
+      resources = ["${each.value}/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logging.s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = statement.value
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [var.account_id]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.bucket_deny_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = "Deny"
+      actions   = statement.value.actions
+      resources = statement.value.objects_only ? ["${each.value}/*"] : [each.value, "${each.value}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = [condition.value.value]
         }
-      },
-      {
-        # SSE-C: S3 would store objects under a key it does not hold; nobody here needs it.
-        Sid       = "DenySseCustomerKeys"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${arn}/*"
-        Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
-      },
-    ]
+      }
+    }
   }
-
-  bucket_policies = {
-    for k, b in local.buckets : k => jsonencode({
-      Version   = "2012-10-17"
-      Statement = local.baseline_statements[k]
-    })
-  }
-
-  access_log_bucket_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          # S3 server access log delivery (bucket-policy based: ACLs are disabled on this bucket).
-          Sid       = "AllowS3ServerAccessLogDelivery"
-          Effect    = "Allow"
-          Principal = { Service = "logging.s3.amazonaws.com" }
-          Action    = "s3:PutObject"
-          Resource  = "${local.access_log_bucket_arn}/*"
-          Condition = {
-            ArnLike      = { "aws:SourceArn" = values(local.bucket_arns) }
-            StringEquals = { "aws:SourceAccount" = var.account_id }
-          }
-        },
-      ],
-      local.baseline_statements["access_logs"],
-    )
-  })
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -134,8 +160,8 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_144:Single region (us-west-2) by brief; replication would double storage cost. Versioning plus the noncurrent-version window protect against deletion.
-  #checkov:skip=CKV_AWS_145:The brief mandates SSE-S3 (AES256) as the default; the bucket policy enforces it. SSE-KMS would add a per-request KMS cost.
+  #checkov:skip=CKV_AWS_144:Single-region stack (us-west-2) by design; replication would double storage cost. Versioning plus the noncurrent-version window protect against deletion.
+  #checkov:skip=CKV_AWS_145:SSE-S3 (AES256) is the default on purpose; the bucket policy enforces it. SSE-KMS would add a per-request KMS cost.
   #checkov:skip=CKV2_AWS_62:Event notifications are only needed on the processed bucket (score snapshots); they are optional here and may be owned by the lambda module.
   #checkov:skip=CKV_AWS_21:Versioning is enabled by aws_s3_bucket_versioning.this for raw, processed and checkpoints (checkov does not link the for_each instances when scanning from the root); athena_results is deliberately unversioned (re-creatable query output).
   for_each = local.buckets
@@ -169,7 +195,7 @@ resource "aws_s3_bucket_ownership_controls" "this" {
   }
 }
 
-# SSE-S3 (AES256) by default is the requirement: the brief and issue 3 ask for it, every S3 client
+# SSE-S3 (AES256) by default on purpose: every S3 client
 # works with it unchanged, and a customer-managed key on high-volume raw and Iceberg data would add
 # per-request KMS charges; the bucket policy denies any other explicit encryption header.
 #trivy:ignore:AVD-AWS-0132 SSE-S3 is the required default encryption (see the comment above).
@@ -199,7 +225,7 @@ resource "aws_s3_bucket_policy" "this" {
   for_each = local.buckets
 
   bucket = aws_s3_bucket.this[each.key].id
-  policy = local.bucket_policies[each.key]
+  policy = data.aws_iam_policy_document.bucket[each.key].json
 
   # S3 rejects a bucket policy while the public access block is being applied.
   depends_on = [aws_s3_bucket_public_access_block.this]
@@ -325,7 +351,7 @@ resource "aws_s3_bucket_notification" "score_loader" {
 
 resource "aws_s3_bucket" "access_logs" {
   #checkov:skip=CKV_AWS_21:Access logs are write-once records that expire after access_log_expiration_days; versioning adds nothing.
-  #checkov:skip=CKV_AWS_144:Single-region project by brief; logs are not replicated.
+  #checkov:skip=CKV_AWS_144:Single-region stack by design; logs are not replicated.
   #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS.
   #checkov:skip=CKV2_AWS_62:Nothing consumes access-log events.
   count = var.access_logging_enabled ? 1 : 0
@@ -377,7 +403,7 @@ resource "aws_s3_bucket_policy" "access_logs" {
   count = var.access_logging_enabled ? 1 : 0
 
   bucket = aws_s3_bucket.access_logs[0].id
-  policy = local.access_log_bucket_policy
+  policy = data.aws_iam_policy_document.bucket["access_logs"].json
 
   depends_on = [aws_s3_bucket_public_access_block.access_logs]
 }

@@ -17,15 +17,11 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../../.." && pwd)"
 readonly REPO_ROOT
-
-log() {
-  printf '[engine-on-kinesis %(%H:%M:%S)T] %s\n' -1 "$*" >&2
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../../../scripts/lib/log.sh
+source "${REPO_ROOT}/scripts/lib/log.sh"
+LOG_TAG="engine-on-kinesis"
+LOG_TIMESTAMPS=1
+LOG_TO_STDERR=1
 
 coattail_bin() {
   local candidate

@@ -17,7 +17,7 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix          = "crypto-pulse-analytics-dev"
+  api_name             = "crypto-pulse-analytics-dev-api"
   lambda_function_name = "crypto-pulse-analytics-dev-api"
   lambda_invoke_arn    = "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:123456789012:function:crypto-pulse-analytics-dev-api/invocations"
   kms_key_arn          = "arn:aws:kms:us-west-2:123456789012:key/00000000-0000-0000-0000-000000000000"
@@ -157,14 +157,14 @@ run "account_settings_need_a_role" {
   expect_failures = [aws_api_gateway_account.this]
 }
 
-run "rejects_bad_name_prefix" {
+run "rejects_bad_api_name" {
   command = plan
 
   variables {
-    name_prefix = "UPPER"
+    api_name = "UPPER"
   }
 
-  expect_failures = [var.name_prefix]
+  expect_failures = [var.api_name]
 }
 
 run "rejects_bad_stage_name" {

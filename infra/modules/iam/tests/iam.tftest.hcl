@@ -54,6 +54,11 @@ variables {
   speed_layer_dlq_arn    = "arn:aws:sqs:us-west-2:123456789012:crypto-pulse-analytics-dev-speed-layer-dlq"
   score_loader_dlq_arn   = "arn:aws:sqs:us-west-2:123456789012:crypto-pulse-analytics-dev-score-loader-dlq"
   glue_database_name     = "crypto_pulse_analytics_dev_lake"
+  function_names = {
+    speed_layer  = "crypto-pulse-analytics-dev-speed-layer"
+    api          = "crypto-pulse-analytics-dev-api"
+    score_loader = "crypto-pulse-analytics-dev-score-loader"
+  }
 }
 
 run "roles_follow_the_naming_contract" {

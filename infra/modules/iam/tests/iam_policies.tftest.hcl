@@ -35,9 +35,14 @@ variables {
   speed_layer_dlq_arn    = "arn:aws:sqs:us-west-2:123456789012:crypto-pulse-analytics-dev-speed-layer-dlq"
   score_loader_dlq_arn   = "arn:aws:sqs:us-west-2:123456789012:crypto-pulse-analytics-dev-score-loader-dlq"
   glue_database_name     = "crypto_pulse_analytics_dev_lake"
-  github_repository      = "coattail/crypto-pulse-analytics"
-  state_bucket_name      = "crypto-pulse-analytics-tfstate-123456789012"
-  lock_table_name        = "crypto-pulse-analytics-tflock"
+  function_names = {
+    speed_layer  = "crypto-pulse-analytics-dev-speed-layer"
+    api          = "crypto-pulse-analytics-dev-api"
+    score_loader = "crypto-pulse-analytics-dev-score-loader"
+  }
+  github_repository = "coattail/crypto-pulse-analytics"
+  state_bucket_name = "crypto-pulse-analytics-tfstate-123456789012"
+  lock_table_name   = "crypto-pulse-analytics-tflock"
 
   # A known provider ARN keeps the trust policies computable at plan time.
   create_github_oidc_provider = false

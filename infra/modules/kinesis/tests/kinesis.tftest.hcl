@@ -17,6 +17,13 @@ mock_provider "aws" {
     }
   }
 
+  # Policy documents: see the offline provider below.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
   # Known ARNs at plan time, so assertions can compare references.
   mock_resource "aws_kms_key" {
     override_during = plan
@@ -25,6 +32,20 @@ mock_provider "aws" {
       key_id = "11111111-2222-3333-4444-555555555555"
     }
   }
+}
+
+# The policy documents are computed by the real provider, configured to make no network call
+# (static fake credentials, no account-id lookup, no metadata API): planning new resources calls no
+# AWS API. Runs that read a document's JSON use it (providers = { aws = aws.offline }) and override
+# the caller-identity data source, the only one that would call AWS.
+provider "aws" {
+  alias                       = "offline"
+  region                      = "us-west-2"
+  access_key                  = "offline-test"
+  secret_key                  = "offline-test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 variables {
@@ -39,35 +60,35 @@ run "streams_are_on_demand_kms_encrypted_with_retention" {
   command = plan
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].name == "crypto-pulse-analytics-dev-trades"
+    condition     = aws_kinesis_stream.this["trades"].name == "crypto-pulse-analytics-dev-trades"
     error_message = "The trades stream name is part of the data contract."
   }
 
   assert {
-    condition     = aws_kinesis_stream.dead_letter[0].name == "crypto-pulse-analytics-dev-dead-letter"
+    condition     = aws_kinesis_stream.this["dead_letter"].name == "crypto-pulse-analytics-dev-dead-letter"
     error_message = "The dead-letter stream name is part of the data contract."
   }
 
   assert {
     condition = alltrue([
-      for s in [aws_kinesis_stream.trades[0], aws_kinesis_stream.dead_letter[0]] :
+      for s in [aws_kinesis_stream.this["trades"], aws_kinesis_stream.this["dead_letter"]] :
       s.stream_mode_details[0].stream_mode == "ON_DEMAND" && s.shard_count == null
     ])
     error_message = "Both streams must be ON_DEMAND without a shard count."
   }
 
   assert {
-    condition     = alltrue([for s in [aws_kinesis_stream.trades[0], aws_kinesis_stream.dead_letter[0]] : s.encryption_type == "KMS"])
+    condition     = alltrue([for s in [aws_kinesis_stream.this["trades"], aws_kinesis_stream.this["dead_letter"]] : s.encryption_type == "KMS"])
     error_message = "Both streams must use server-side encryption with KMS."
   }
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].retention_period == 24
+    condition     = aws_kinesis_stream.this["trades"].retention_period == 24
     error_message = "The trades stream keeps the included 24 h retention by default."
   }
 
   assert {
-    condition     = aws_kinesis_stream.dead_letter[0].retention_period == 168
+    condition     = aws_kinesis_stream.this["dead_letter"].retention_period == 168
     error_message = "The dead-letter stream keeps records for 7 days by default."
   }
 }
@@ -88,44 +109,86 @@ run "customer_managed_key_with_rotation" {
     error_message = "The key alias is part of the data contract."
   }
 
+  assert {
+    condition     = aws_kinesis_stream.this["trades"].kms_key_id == aws_kms_key.streams.arn
+    error_message = "The streams must be encrypted with the customer managed key."
+  }
+}
+
+run "key_policy_delegates_to_iam_and_scopes_services" {
+  command = plan
+
+  providers = {
+    aws = aws.offline
+  }
+
+  override_data {
+    target = data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:root"
+      id         = "123456789012"
+      user_id    = "AIDAOFFLINETEST"
+    }
+  }
+
   # The key policy delegates to IAM (account root) and names no role: no dependency cycle.
   assert {
     condition = length([
-      for s in jsondecode(aws_kms_key.streams.policy).Statement : s
-      if s.Effect == "Allow" && try(s.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && s.Action == "kms:*"
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+      if s.Effect == "Allow" && try(s.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && s.Action == "kms:*" && s.Resource == "*"
     ]) == 1
     error_message = "The key policy must let the account root administer the key (IAM delegation)."
   }
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_kms_key.streams.policy).Statement :
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement :
       !can(regex(":role/", jsonencode(s.Principal)))
     ])
     error_message = "The key policy must not name IAM roles (roles get key use from their own IAM policies)."
   }
 
   assert {
-    condition = length([
-      for s in jsondecode(aws_kms_key.streams.policy).Statement : s
-      if try(s.Principal.Service, "") == "logs.us-west-2.amazonaws.com" &&
-      contains(try(s.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], []), "arn:aws:logs:us-west-2:123456789012:log-group:/aws/kinesisfirehose/crypto-pulse-analytics-dev-*")
-    ]) == 1
+    condition = one([
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+      if try(s.Principal.Service, "") == "logs.us-west-2.amazonaws.com"
+      ]).Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] == [
+      "arn:aws:logs:us-west-2:123456789012:log-group:/aws/kinesisfirehose/crypto-pulse-analytics-dev-*",
+      "arn:aws:logs:us-west-2:123456789012:log-group:/aws/emr-serverless/crypto-pulse-analytics-dev-*",
+    ]
     error_message = "CloudWatch Logs may use the key only for our streaming log groups."
   }
 
   assert {
+    condition = toset(one([
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+      if try(s.Principal.Service, "") == "logs.us-west-2.amazonaws.com"
+      ]).Action) == toset([
+      "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
+    ])
+    error_message = "CloudWatch Logs gets exactly the actions it needs to encrypt and read log events."
+  }
+
+  assert {
     condition = length([
-      for s in jsondecode(aws_kms_key.streams.policy).Statement : s
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
       if try(s.Principal.Service, "") == "emr-serverless.amazonaws.com" &&
-      try(s.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012"
+      try(s.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012" &&
+      try(s.Condition.ArnLike["aws:SourceArn"], "") == "arn:aws:emr-serverless:us-west-2:123456789012:/applications/*" &&
+      toset(flatten([s.Action])) == toset(["kms:Decrypt", "kms:GenerateDataKey"])
     ]) == 1
     error_message = "EMR Serverless may use the key only for applications of this account."
   }
 
   assert {
-    condition     = aws_kinesis_stream.trades[0].kms_key_id == aws_kms_key.streams.arn
-    error_message = "The streams must be encrypted with the customer managed key."
+    condition     = length(jsondecode(data.aws_iam_policy_document.key.json).Statement) == 3
+    error_message = "The key policy has the account, CloudWatch Logs and EMR Serverless statements only."
+  }
+
+  assert {
+    condition     = jsondecode(aws_kms_key.streams.policy) == jsondecode(data.aws_iam_policy_document.key.json)
+    error_message = "The key uses the module's policy document."
   }
 }
 
@@ -187,21 +250,21 @@ run "alarms_on_iterator_age_and_throttling" {
   command = plan
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.trades_iterator_age[0].metric_name == "GetRecords.IteratorAgeMilliseconds"
+    condition     = aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].metric_name == "GetRecords.IteratorAgeMilliseconds"
     error_message = "Iterator age alarm must watch GetRecords.IteratorAgeMilliseconds."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].threshold == 60000 &&
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].statistic == "Maximum" &&
-      aws_cloudwatch_metric_alarm.trades_iterator_age[0].comparison_operator == "GreaterThanThreshold"
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].threshold == 60000 &&
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].statistic == "Maximum" &&
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].comparison_operator == "GreaterThanThreshold"
     )
     error_message = "Iterator age alarm: Maximum > 60000 ms."
   }
 
   assert {
-    condition = sort(distinct([for a in aws_cloudwatch_metric_alarm.throttling : a.metric_name])) == sort([
+    condition = sort(distinct([for k, a in aws_cloudwatch_metric_alarm.stream : a.metric_name if strcontains(k, "throttled")])) == sort([
       "PutRecords.ThrottledRecords",
       "ReadProvisionedThroughputExceeded",
       "WriteProvisionedThroughputExceeded",
@@ -210,14 +273,15 @@ run "alarms_on_iterator_age_and_throttling" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.throttling) == 6
+    condition     = length([for k, a in aws_cloudwatch_metric_alarm.stream : a if strcontains(k, "throttled")]) == 6
     error_message = "Three throttling alarms per stream (trades and dead-letter)."
   }
 
   assert {
     condition = alltrue([
-      for a in aws_cloudwatch_metric_alarm.throttling :
+      for k, a in aws_cloudwatch_metric_alarm.stream :
       a.namespace == "AWS/Kinesis" && a.statistic == "Sum" && a.threshold == 0 && a.comparison_operator == "GreaterThanThreshold"
+      if strcontains(k, "throttled")
     ])
     error_message = "Throttling alarms fire on any throttled request (Sum > 0)."
   }
@@ -225,9 +289,7 @@ run "alarms_on_iterator_age_and_throttling" {
   assert {
     condition = alltrue([
       for a in concat(
-        aws_cloudwatch_metric_alarm.trades_iterator_age,
-        values(aws_cloudwatch_metric_alarm.throttling),
-        aws_cloudwatch_metric_alarm.dead_letter_records,
+        values(aws_cloudwatch_metric_alarm.stream),
         aws_cloudwatch_metric_alarm.firehose_freshness,
       ) :
       contains(a.alarm_actions, "arn:aws:sns:us-west-2:123456789012:crypto-pulse-analytics-dev-alarms") &&
@@ -238,7 +300,30 @@ run "alarms_on_iterator_age_and_throttling" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.dead_letter_records[0].metric_name == "IncomingRecords"
+    condition = sort([for a in aws_cloudwatch_metric_alarm.stream : a.alarm_name]) == sort([
+      "crypto-pulse-analytics-dev-trades-iterator-age",
+      "crypto-pulse-analytics-dev-trades-read-throttled",
+      "crypto-pulse-analytics-dev-trades-write-throttled",
+      "crypto-pulse-analytics-dev-trades-putrecords-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-incoming-records",
+      "crypto-pulse-analytics-dev-dead-letter-read-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-write-throttled",
+      "crypto-pulse-analytics-dev-dead-letter-putrecords-throttled",
+    ])
+    error_message = "The stream alarms keep their names (CloudWatch identifies an alarm by its name)."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.stream["trades_iterator_age"].dimensions.StreamName == "crypto-pulse-analytics-dev-trades" &&
+      aws_cloudwatch_metric_alarm.stream["dead_letter_incoming_records"].dimensions.StreamName == "crypto-pulse-analytics-dev-dead-letter" &&
+      aws_cloudwatch_metric_alarm.stream["dead_letter_write_throttled"].dimensions.StreamName == "crypto-pulse-analytics-dev-dead-letter"
+    )
+    error_message = "Each stream alarm watches its own stream."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.stream["dead_letter_incoming_records"].metric_name == "IncomingRecords"
     error_message = "Dead-letter alarm watches IncomingRecords."
   }
 
@@ -259,8 +344,7 @@ run "disabled_creates_no_streaming_resources" {
 
   assert {
     condition = (
-      length(aws_kinesis_stream.trades) == 0 &&
-      length(aws_kinesis_stream.dead_letter) == 0 &&
+      length(aws_kinesis_stream.this) == 0 &&
       length(aws_kinesis_firehose_delivery_stream.raw) == 0
     )
     error_message = "enabled = false must create no stream and no Firehose."
@@ -268,9 +352,7 @@ run "disabled_creates_no_streaming_resources" {
 
   assert {
     condition = (
-      length(aws_cloudwatch_metric_alarm.trades_iterator_age) == 0 &&
-      length(aws_cloudwatch_metric_alarm.throttling) == 0 &&
-      length(aws_cloudwatch_metric_alarm.dead_letter_records) == 0 &&
+      length(aws_cloudwatch_metric_alarm.stream) == 0 &&
       length(aws_cloudwatch_metric_alarm.firehose_freshness) == 0
     )
     error_message = "enabled = false must create no stream alarms."

@@ -15,8 +15,8 @@ mock_provider "aws" {
   }
 }
 
-# The handler code comes in a later issue: these plans use a path that does not exist (the provider
-# reads the file only at apply).
+# These plans use a package path that does not exist: the provider reads the file only at apply, so a
+# plan needs no built handler.
 variables {
   function_name = "crypto-pulse-analytics-dev-speed-layer"
   package_path  = "build/lambda/speed-layer.zip"

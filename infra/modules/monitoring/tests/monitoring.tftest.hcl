@@ -18,6 +18,13 @@ mock_provider "aws" {
     }
   }
 
+  # Policy documents: see the offline provider below.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
   mock_resource "aws_kms_key" {
     override_during = plan
     defaults = {
@@ -32,6 +39,20 @@ mock_provider "aws" {
       arn = "arn:aws:sns:us-west-2:123456789012:crypto-pulse-analytics-dev-alarms"
     }
   }
+}
+
+# The policy documents are computed by the real provider, configured to make no network call
+# (static fake credentials, no account-id lookup, no metadata API): planning new resources calls no
+# AWS API. Runs that read a document's JSON use it (providers = { aws = aws.offline }) and override
+# the caller-identity data source, the only one that would call AWS.
+provider "aws" {
+  alias                       = "offline"
+  region                      = "us-west-2"
+  access_key                  = "offline-test"
+  secret_key                  = "offline-test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 variables {
@@ -63,11 +84,29 @@ run "topic_encrypted_with_customer_managed_key" {
     condition     = aws_kms_key.alarms.enable_key_rotation && aws_kms_alias.alarms.name == "alias/crypto-pulse-analytics-dev-alarms"
     error_message = "The topic key rotates and has the <prefix>-alarms alias."
   }
+}
+
+run "key_and_topic_policies_let_services_encrypt_and_publish" {
+  command = plan
+
+  providers = {
+    aws = aws.offline
+  }
+
+  override_data {
+    target = data.aws_caller_identity.current
+    values = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:root"
+      id         = "123456789012"
+      user_id    = "AIDAOFFLINETEST"
+    }
+  }
 
   assert {
     condition = alltrue([
       for svc in ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] : length([
-        for s in jsondecode(aws_kms_key.alarms.policy).Statement : s
+        for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
         if s.Effect == "Allow" && try(s.Principal.Service, "") == svc &&
         contains(flatten([s.Action]), "kms:GenerateDataKey*") && contains(flatten([s.Action]), "kms:Decrypt")
       ]) == 1
@@ -78,7 +117,7 @@ run "topic_encrypted_with_customer_managed_key" {
   assert {
     condition = alltrue([
       for svc in ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] : length([
-        for s in jsondecode(aws_kms_key.alarms.policy).Statement : s
+        for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
         if try(s.Principal.Service, "") == svc && try(s.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012"
       ]) == 1
     ])
@@ -87,20 +126,49 @@ run "topic_encrypted_with_customer_managed_key" {
 
   assert {
     condition = length([
-      for s in jsondecode(aws_kms_key.alarms.policy).Statement : s
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
       if try(s.Principal.AWS, "") == "arn:aws:iam::123456789012:root" && s.Action == "kms:*"
     ]) == 1
     error_message = "The account administers the key (IAM delegation)."
   }
-}
 
-run "topic_policy_lets_services_publish_with_conditions" {
-  command = plan
+  assert {
+    condition = one([
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+      if try(s.Principal.Service, "") == "events.amazonaws.com"
+      ]).Sid == "EventBridgePublishEncrypted" && !can(one([
+        for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+        if try(s.Principal.Service, "") == "events.amazonaws.com"
+    ]).Condition)
+    error_message = "EventBridge's key statement has no aws:Source* condition (SNS's KMS request for EventBridge does not carry them)."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(data.aws_iam_policy_document.key.json).Statement : s
+      if try(s.Principal.Service, "") == "budgets.amazonaws.com"
+    ]).Condition.ArnLike["aws:SourceArn"] == "arn:aws:budgets::123456789012:*"
+    error_message = "Budgets may use the key only for budgets of this account."
+  }
+
+  assert {
+    condition     = jsondecode(aws_kms_key.alarms.policy) == jsondecode(data.aws_iam_policy_document.key.json)
+    error_message = "The key uses the module's key policy document."
+  }
+
+  assert {
+    condition     = length(jsondecode(data.aws_iam_policy_document.key.json).Statement) == 4
+    error_message = "The key policy has the account, CloudWatch, Budgets and EventBridge statements only."
+  }
+  assert {
+    condition     = jsondecode(aws_sns_topic_policy.alarms.policy) == jsondecode(data.aws_iam_policy_document.topic.json)
+    error_message = "The topic uses the module's topic policy document."
+  }
 
   assert {
     condition = alltrue([
       for svc in ["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com"] : length([
-        for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement : s
+        for s in jsondecode(data.aws_iam_policy_document.topic.json).Statement : s
         if s.Effect == "Allow" && try(s.Principal.Service, "") == svc && s.Action == "sns:Publish" &&
         s.Resource == "arn:aws:sns:us-west-2:123456789012:crypto-pulse-analytics-dev-alarms" &&
         try(s.Condition.StringEquals["aws:SourceAccount"], "") == "123456789012" &&
@@ -112,7 +180,7 @@ run "topic_policy_lets_services_publish_with_conditions" {
 
   assert {
     condition = length([
-      for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement : s
+      for s in jsondecode(data.aws_iam_policy_document.topic.json).Statement : s
       if try(s.Principal.Service, "") == "cloudwatch.amazonaws.com" &&
       try(s.Condition.ArnLike["aws:SourceArn"], "") == "arn:aws:cloudwatch:us-west-2:123456789012:alarm:crypto-pulse-analytics-dev-*"
     ]) == 1
@@ -121,7 +189,7 @@ run "topic_policy_lets_services_publish_with_conditions" {
 
   assert {
     condition = length([
-      for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement : s
+      for s in jsondecode(data.aws_iam_policy_document.topic.json).Statement : s
       if try(s.Principal.Service, "") == "events.amazonaws.com" &&
       try(s.Condition.ArnLike["aws:SourceArn"], "") == "arn:aws:events:us-west-2:123456789012:rule/crypto-pulse-analytics-dev-*"
     ]) == 1
@@ -130,7 +198,7 @@ run "topic_policy_lets_services_publish_with_conditions" {
 
   assert {
     condition = length([
-      for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement : s
+      for s in jsondecode(data.aws_iam_policy_document.topic.json).Statement : s
       if s.Effect == "Deny" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"
     ]) == 1
     error_message = "Publishing over plain HTTP is denied."
