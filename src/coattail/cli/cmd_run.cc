@@ -1,9 +1,9 @@
 // `coattail run`: the engine over a file, stdin or a Kinesis stream, with its state database.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
