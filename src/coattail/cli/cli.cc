@@ -44,6 +44,7 @@ int RunCli(int argc, char** argv) {
   commands.push_back(MakeTopCommand());
   commands.push_back(MakeWalletCommand());
   commands.push_back(MakeDemoCommand());
+  commands.push_back(MakeValidateCommand());
   std::vector<std::pair<CLI::App*, Command*>> registered;
   registered.reserve(commands.size());
   for (const std::unique_ptr<Command>& command : commands) {
