@@ -155,8 +155,8 @@ class ValidateCommand : public Command {
         "validate", "Check NDJSON events with the engine's parser, without the engine");
     validate->add_option("--in", options_.input, "Events NDJSON file, or - for stdin")->required();
     validate->add_option("--accepted", options_.accepted,
-                         "Write the accepted lines, unchanged, to this file (- for stdout; the "
-                         "summary then goes to stderr)");
+                         "Write the accepted lines, unchanged but each ended by \\n, to this "
+                         "file (- for stdout; the summary then goes to stderr)");
     validate->add_option("--rejected", options_.rejected,
                          "Write the rejected lines to this file as dead-letter records "
                          "{\"line\":N,\"reason\":\"...\",\"raw\":\"...\"}, as `run` does");
@@ -172,7 +172,8 @@ class ValidateCommand : public Command {
         "Prints lines_read, accepted, rejected, reject_reasons (distinct reasons), "
         "rejected[REASON]=COUNT for the top reasons, seconds and events_per_sec as key=value "
         "lines. Exit status: 0 when every line was read (rejected lines included), 1 on an I/O "
-        "failure, 2 on bad usage.");
+        "failure, 2 on bad usage (a path that does not exist or is a directory included, as for "
+        "`run`).");
     return validate;
   }
 
