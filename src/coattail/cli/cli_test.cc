@@ -106,23 +106,22 @@ TEST_F(ValidateTest, SplitsGoodAndBadLinesAndCountsReasons) {
   EXPECT_EQ(rejected[4], R"({"line":7,"reason":"empty line","raw":"   "})");
 }
 
-TEST_F(ValidateTest, RejectsAreTheEnginesDeadLettersLessTheStatefulOnes) {
+// Validates `input` and runs the engine on it: the rejected records must be the engine's dead
+// letters less the late events and retractions of unknown trades, which need the engine's state.
+absl::StatusOr<ValidateResult> ValidateAndCompareWithEngine(const std::string& input,
+                                                            const std::filesystem::path& dir) {
   ValidateOptions options;
-  options.input = CorpusPath();
-  options.rejected = Path("validate.rejected.ndjson");
+  options.input = input;
+  options.rejected = (dir / "validate.rejected.ndjson").string();
   absl::StatusOr<ValidateResult> result = Validate(options);
-  ASSERT_TRUE(result.ok()) << result.status();
-  // The corpus's own bookkeeping (tests/data/malformed/expected.json).
-  EXPECT_EQ(result->lines_read, 70);
-  EXPECT_EQ(result->accepted, 12);
-  EXPECT_EQ(result->rejected, 58);
+  if (!result.ok()) return result;
 
   pipeline::RunOptions run;
-  run.input = CorpusPath();
-  run.db = Path("state.db");
-  run.dead_letter_path = Path("engine.rejected.ndjson");
+  run.input = input;
+  run.db = (dir / "state.db").string();
+  run.dead_letter_path = (dir / "engine.rejected.ndjson").string();
   absl::StatusOr<pipeline::RunResult> engine_run = pipeline::RunPipeline({}, run);
-  ASSERT_TRUE(engine_run.ok()) << engine_run.status();
+  if (!engine_run.ok()) return engine_run.status();
 
   std::vector<std::string> engine_stateless;
   int64_t engine_stateful = 0;
@@ -136,6 +135,28 @@ TEST_F(ValidateTest, RejectsAreTheEnginesDeadLettersLessTheStatefulOnes) {
   }
   EXPECT_EQ(Lines(ReadFile(options.rejected)), engine_stateless);
   EXPECT_EQ(engine_run->counters.rejected, result->rejected + engine_stateful);
+  return result;
+}
+
+TEST_F(ValidateTest, RejectsAreTheEnginesDeadLettersLessTheStatefulOnes) {
+  absl::StatusOr<ValidateResult> result = ValidateAndCompareWithEngine(CorpusPath(), dir_);
+  ASSERT_TRUE(result.ok()) << result.status();
+  // The corpus's own bookkeeping (tests/data/malformed/expected.json).
+  EXPECT_EQ(result->lines_read, 70);
+  EXPECT_EQ(result->accepted, 12);
+  EXPECT_EQ(result->rejected, 58);
+}
+
+TEST_F(ValidateTest, ALineTooLongIsRejectedAsByTheEngine) {
+  // Longer than the line reader's 1 MiB limit: cut, and rejected without parsing.
+  const std::string too_long = R"({"type":"price","token":")" + std::string(size_t{1} << 20, 'A') +
+                               R"(","time":1767225600000,"price_usd":1})";
+  WriteFile(Path("in.ndjson"), std::string(kPrice) + "\n" + too_long + "\n" + kTrade + "\n");
+  absl::StatusOr<ValidateResult> result = ValidateAndCompareWithEngine(Path("in.ndjson"), dir_);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->accepted, 2);
+  ASSERT_EQ(result->reasons.size(), 1U);
+  EXPECT_EQ(result->reasons[0], std::make_pair(std::string("line too long"), int64_t{1}));
 }
 
 TEST(ValidateSummaryTest, ListsTheTopReasonsAndTheRate) {

@@ -218,14 +218,17 @@ absl::StatusOr<ValidateResult> Validate(const ValidateOptions& options) {
     // The engine's order: a line the reader cut is rejected without parsing.
     std::string_view reason;
     absl::Status parsed;
+    bool ok = false;
     if (line.too_long) {
       reason = io::kLineTooLongReason;
     } else if (parsed = parser.Parse(line.text, event); !parsed.ok()) {
       // Anything but InvalidArgument is about the parser, not the line (parser.h).
       if (parsed.code() != absl::StatusCode::kInvalidArgument) return parsed;
       reason = base::ToStd(parsed.message());
+    } else {
+      ok = true;
     }
-    if (reason.empty()) {
+    if (ok) {
       ++result.accepted;
       if (accepted != nullptr) RETURN_IF_ERROR(accepted->Write(line.text));
       continue;
