@@ -1,14 +1,18 @@
 """Turns the figures of one benchmark run into the report that run_bench.sh prints.
 
 Inputs (all written by run_bench.sh in its work directory): the events file, measure.py's JSON
-for the engine and for each DuckDB run, duckdb_stats.py's JSON for each DuckDB run, the engine's
-captured output, and compare_stats.py's JSON. Output: a Markdown table (also written to --out)
-and `key=value` lines.
+for the engine, for the parser-only reference and for each DuckDB run, duckdb_stats.py's JSON for
+each DuckDB run, the engine's captured output, and compare_stats.py's JSON. Output: a Markdown
+table (also written to --out) and `key=value` lines.
 
 Events per second are lines of the input file divided by wall time. For the engine that is the
 whole `coattail run` process, start to exit (parse, reorder, score, state database, stats
 export); for DuckDB it is the SQL from reading the file to the per-wallet aggregates (the
 interpreter's start-up and the CSV write are outside it).
+
+The parser-only reference is `coattail validate --in FILE` with no outputs, timed like the engine
+(the whole process, on the same core): reading and parsing every line, no engine. The engine's
+events/s as a share of it says how much of the physical limit of one core the engine reaches.
 """
 
 from __future__ import annotations
@@ -63,6 +67,13 @@ def engine_reported(text: str) -> dict[str, float]:
     return found
 
 
+def _read_outputs(paths: list[Path]) -> dict[str, float]:
+    """engine_reported() over the captured outputs that exist."""
+    return engine_reported(
+        "".join(p.read_text(encoding="utf-8", errors="replace") for p in paths if p.is_file())
+    )
+
+
 def machine_description() -> dict[str, str]:
     info = {"cpu": platform.processor() or platform.machine(), "cores": "?", "ram_gib": "?"}
     try:
@@ -105,15 +116,30 @@ class Run:
         return events / self.cpu_seconds if self.cpu_seconds > 0 else 0.0
 
 
-def _engine_run(m: dict[str, Any]) -> Run:
+def _process_run(m: dict[str, Any], label: str, key: str) -> Run:
+    """A run timed as a whole process by measure.py."""
     return Run(
-        label="engine (coattail run, 1 core)",
-        key="engine",
+        label=label,
+        key=key,
         seconds=float(m["wall_seconds"]),
         cpu_seconds=float(m["user_seconds"]) + float(m["sys_seconds"]),
         max_rss_mb=float(m["max_rss_kb"]) / 1024,
         load_before=float(m.get("load_avg_1m_before", float("nan"))),
     )
+
+
+def _millions(per_sec: float) -> str:
+    return f"{per_sec / 1e6:.1f}M"
+
+
+def reference_share(engine_per_sec: float, reference_per_sec: float) -> tuple[float, str]:
+    """The engine's events/s as a fraction of the parser-only reference's, and its report line."""
+    share = engine_per_sec / reference_per_sec if reference_per_sec > 0 else 0.0
+    line = (
+        f"engine at {share * 100:.0f}% of the parser-only reference "
+        f"({_millions(engine_per_sec)} vs {_millions(reference_per_sec)} events/s)"
+    )
+    return share, line
 
 
 def _duckdb_run(m: dict[str, Any], f: dict[str, Any]) -> Run:
@@ -148,15 +174,19 @@ def _agreement_lines(cmp: dict[str, Any]) -> list[str]:
 def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
     events = int(args.events)
     size_mb = args.events_file.stat().st_size / 1e6
-    engine = _engine_run(_load(args.engine_measure))
-    engine_text = "".join(
-        p.read_text(encoding="utf-8", errors="replace") for p in args.engine_output if p.is_file()
-    )
-    self_reported = engine_reported(engine_text)
+    engine = _process_run(_load(args.engine_measure), "engine (coattail run, 1 core)", "engine")
+    self_reported = _read_outputs(args.engine_output)
     ducks = [
         _duckdb_run(_load(m), _load(f))
         for m, f in zip(args.duckdb_measure, args.duckdb_figures, strict=True)
     ]
+    reference = None
+    if args.reference_measure is not None:
+        reference = _process_run(
+            _load(args.reference_measure),
+            "parser-only reference (coattail validate, 1 core)",
+            "reference",
+        )
     cmp = _load(args.comparison)
     passed = bool(cmp["passed"])
     machine = machine_description()
@@ -171,7 +201,8 @@ def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     kv = [f"events={events}", f"file_mb={size_mb:.1f}"]
-    for r in [engine, *ducks]:
+    runs = [engine, *([] if reference is None else [reference]), *ducks]
+    for r in runs:
         md.append(
             f"| {r.label} | {r.seconds:.2f} | {r.per_sec(events):,.0f} | "
             f"{size_mb / r.seconds:,.1f} | {r.cpu_seconds:.2f} | {r.per_cpu_sec(events):,.0f} | "
@@ -198,6 +229,17 @@ def build_report(args: argparse.Namespace) -> tuple[str, list[str], bool]:
             f"{_num(not_scored)}, lines_read = {_num(self_reported.get('lines_read', -1))}); "
             "the benchmark file should hold only valid, timely events."
         )
+    if reference is not None:
+        share, line = reference_share(engine.per_sec(events), reference.per_sec(events))
+        kv.append(f"engine_share_of_reference={share:.3f}")
+        md.append(line)
+        checked = _read_outputs(args.reference_output)
+        if checked.get("lines_read", events) != events or checked.get("rejected", 0):
+            md.append(
+                f"WARNING: the parser-only reference did not take every line (lines_read = "
+                f"{_num(checked.get('lines_read', -1))}, rejected = "
+                f"{_num(checked.get('rejected', 0))})."
+            )
     for d in ducks:
         ratio = engine.per_sec(events) / d.per_sec(events)
         cpu_ratio = engine.per_cpu_sec(events) / d.per_cpu_sec(events)
@@ -236,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events-file", type=Path, required=True)
     parser.add_argument("--engine-measure", type=Path, required=True)
     parser.add_argument("--engine-output", type=Path, action="append", default=[])
+    parser.add_argument(
+        "--reference-measure",
+        type=Path,
+        default=None,
+        help="measure.py's JSON of the parser-only reference (coattail validate)",
+    )
+    parser.add_argument("--reference-output", type=Path, action="append", default=[])
     parser.add_argument("--duckdb-measure", type=Path, action="append", default=[])
     parser.add_argument("--duckdb-figures", type=Path, action="append", default=[])
     parser.add_argument("--comparison", type=Path, required=True)

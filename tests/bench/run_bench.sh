@@ -5,10 +5,13 @@
 # 1. Makes the events file with `coattail simulate` (cached in BENCH_DIR by seed, flags and binary).
 # 2. Runs `coattail run --export-stats` with decay off, pinned to one core; measures wall time, CPU
 #    time and peak RSS (measure.py: wait4's rusage).
-# 3. Computes the same forward returns and per-wallet n/mean/variance in DuckDB (duckdb_stats.py),
+# 3. Runs the parser-only reference, `coattail validate --in FILE` with no outputs, timed the same
+#    way on the same core: reading and parsing every line, no engine.
+# 4. Computes the same forward returns and per-wallet n/mean/variance in DuckDB (duckdb_stats.py),
 #    once with one thread pinned to the same core, once with all threads.
-# 4. Compares the engine's stats with single-threaded DuckDB's (compare_stats.py) and prints the
-#    report (report.py), also written to BENCH_DIR/run/report.md.
+# 5. Compares the engine's stats with single-threaded DuckDB's (compare_stats.py) and prints the
+#    report (report.py), also written to BENCH_DIR/run/report.md, with the engine's events/s as a
+#    share of the parser-only reference.
 #
 # Exit status: 0 when the engine and DuckDB agree; 1 on disagreement; 2 on a usage or setup error.
 # Speed targets are reported, not enforced: this is a benchmark, not a timed test.
@@ -20,6 +23,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 readonly REPO_ROOT
+# log, warn, err, die, die_with; messages are prefixed with LOG_TAG.
+# shellcheck source-path=SCRIPTDIR/../.. source=scripts/lib/common.sh
+source "${REPO_ROOT}/scripts/lib/common.sh"
+LOG_TAG="run_bench"
 # The bench venv's directory; set once in main.
 VENV=""
 
@@ -48,16 +55,15 @@ Environment (defaults in brackets):
   BENCH_CPU           core for the single-core runs [0]
   BENCH_TIMEOUT       limit in seconds for each step [1200]
   BENCH_DUCKDB_ALL    also time DuckDB with all threads: 1 | 0 [1]
-EOF
-}
 
-err() {
-  echo "run_bench: $*" >&2
+The report also times `coattail validate --in FILE` (parser only, no engine) on the same core and
+prints the engine's events/s as a share of it.
+EOF
 }
 
 # Prints a step banner on stderr so that stdout stays the report.
 step() {
-  echo "== $* ($(date +%H:%M:%S))" >&2
+  log "== $* ($(date +%H:%M:%S))" >&2
 }
 
 # Creates or refreshes the venv when requirements.txt or the interpreter changed.
@@ -95,8 +101,7 @@ make_events() {
   local bin="$1" generator="$2" sim_args="$3" seed="$4" dir="$5" timeout_s="$6"
   if [[ -n "${BENCH_EVENTS_FILE:-}" ]]; then
     if [[ ! -f "${BENCH_EVENTS_FILE}" ]]; then
-      err "BENCH_EVENTS_FILE not found: ${BENCH_EVENTS_FILE}"
-      return 2
+      die_with 2 "BENCH_EVENTS_FILE not found: ${BENCH_EVENTS_FILE}"
     fi
     echo "${BENCH_EVENTS_FILE}"
     return 0
@@ -151,8 +156,7 @@ decay_off_flags() {
   elif grep -q -- '--half-life' <<<"${help}"; then
     echo "--half-life 0"
   else
-    err "${bin} run has no --half-life option: cannot switch decay off"
-    return 2
+    die_with 2 "${bin} run has no --half-life option: cannot switch decay off"
   fi
 }
 
@@ -162,7 +166,7 @@ pin_prefix() {
   if command -v taskset >/dev/null 2>&1; then
     echo "taskset -c ${cpu}"
   else
-    err "taskset not found: single-core runs are not pinned"
+    warn "taskset not found: single-core runs are not pinned"
   fi
 }
 
@@ -200,9 +204,9 @@ run_lint() {
   timeout 300 "${VENV}/bin/ruff" format --check .
   timeout 600 "${VENV}/bin/mypy"
   if command -v shellcheck >/dev/null 2>&1; then
-    timeout 120 shellcheck "${SCRIPT_DIR}/run_bench.sh"
+    timeout 120 shellcheck -x "${SCRIPT_DIR}/run_bench.sh"
   else
-    err "shellcheck not found: run_bench.sh not checked"
+    warn "shellcheck not found: run_bench.sh not checked"
   fi
 }
 
@@ -257,14 +261,12 @@ main() {
     min_events="${BENCH_MIN_EVENTS:-10000000}"
   fi
   if [[ ! -x "${bin}" ]]; then
-    err "engine binary not found: ${bin} (build it, or set COATTAIL_BIN)"
-    return 2
+    die_with 2 "engine binary not found: ${bin} (build it, or set COATTAIL_BIN)"
   fi
   case "${generator}" in
     simulator | python) ;;
     *)
-      err "BENCH_GENERATOR must be simulator or python, not ${generator}"
-      return 2
+      die_with 2 "BENCH_GENERATOR must be simulator or python, not ${generator}"
       ;;
   esac
   mkdir -p "${dir}"
@@ -274,9 +276,8 @@ main() {
   local lines
   lines="$(wc -l <"${events}" | tr -d ' ')"
   if ((lines < min_events)); then
-    err "${events} has ${lines} events, fewer than BENCH_MIN_EVENTS=${min_events}:" \
+    die_with 2 "${events} has ${lines} events, fewer than BENCH_MIN_EVENTS=${min_events}:" \
       "raise BENCH_SIM_ARGS"
-    return 2
   fi
 
   local -a pin engine_args decay
@@ -296,6 +297,21 @@ main() {
     err "engine run failed; its output:"
     tail -n 20 "${out}/engine.out" "${out}/engine.err" >&2 || true
     return 2
+  fi
+
+  local -a reference_reports=()
+  if "${bin}" validate --help >/dev/null 2>&1; then
+    step "parser-only reference: coattail validate, one core"
+    if ! measured "${out}/reference" "${timeout_s}" "${pin[@]}" "${bin}" validate \
+      --in "${events}"; then
+      err "parser-only reference run failed; its output:"
+      tail -n 20 "${out}/reference.out" "${out}/reference.err" >&2 || true
+      return 2
+    fi
+    reference_reports=(--reference-measure "${out}/reference.json"
+      --reference-output "${out}/reference.out")
+  else
+    warn "${bin} has no validate command: no parser-only reference"
   fi
 
   step "DuckDB, 1 thread"
@@ -321,8 +337,8 @@ main() {
   local report_status=0
   "${VENV}/bin/python" "${SCRIPT_DIR}/report.py" --events "${lines}" --events-file "${events}" \
     --engine-measure "${out}/engine.json" --engine-output "${out}/engine.out" \
-    --engine-output "${out}/engine.err" "${duck_reports[@]}" --comparison "${out}/comparison.json" \
-    --out "${out}/report.md" || report_status=$?
+    --engine-output "${out}/engine.err" "${reference_reports[@]}" "${duck_reports[@]}" \
+    --comparison "${out}/comparison.json" --out "${out}/report.md" || report_status=$?
   local mode=""
   ((quick)) && mode=" --quick"
   echo "command: tests/bench/run_bench.sh${mode} (engine ${bin}; outputs in ${out})"

@@ -1,4 +1,4 @@
-// The `coattail` command line: simulate, run, top, wallet, demo.
+// The `coattail` command line: simulate, run, produce, top, wallet, demo, validate.
 #ifndef COATTAIL_CLI_CLI_H_
 #define COATTAIL_CLI_CLI_H_
 
