@@ -82,7 +82,7 @@ lint: build ## clang-tidy on the sources; ruff, mypy and shellcheck on the tooli
 	@git ls-files 'src/*.cc' 'apps/*.cc' | grep -v '_test.cc$$' | \
 	  xargs clang-tidy -p build/release --quiet
 	@tests/bench/run_bench.sh --lint
-	@git ls-files '*.sh' .ci/run | xargs shellcheck
+	@git ls-files '*.sh' .ci/run | xargs shellcheck -x
 	@git ls-files 'tests/emulator/*.py' | xargs $(COATTAIL_CACHE)/venv-bench/bin/ruff check \
 	  --config tests/emulator/ruff.toml
 

@@ -12,7 +12,7 @@ LOG_TAG="deps"
 
 readonly PACKAGES=(
   build-essential cmake ninja-build pkg-config
-  libsimdjson-dev libabsl-dev libcli11-dev libsqlite3-dev sqlite3 libfmt-dev
+  libsimdjson-dev libabsl-dev libcli11-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libzstd-dev
   clang libclang-rt-14-dev clang-format clang-tidy

@@ -24,9 +24,6 @@ struct WalletMomentsView {
   double hit_weight = 0.0;   // decayed weight of returns > 0
   double weight = 0.0;       // decayed weight of all returns, at the same time as hit_weight
 };
-// The brief that commissioned this file calls the per-wallet input ScoreInputs.
-using ScoreInputs = WalletMomentsView;
-
 struct ScoreOptions {
   double min_resolved = 30.0;  // minimum effective_n to be tested at all
   double q_threshold = 0.05;   // BH false-discovery rate for the smart-money gate

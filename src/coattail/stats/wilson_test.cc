@@ -21,7 +21,8 @@ TEST(WilsonTest, EightOfTenHandComputed) {
   const WilsonInterval ci = WilsonScoreInterval(8.0, 10.0, 1.96);
   EXPECT_NEAR(ci.lower, 0.490156846720723, 1e-15);
   EXPECT_NEAR(ci.upper, 0.943319052019307, 1e-15);
-  // The brief's [0.4901624, 0.9433178] is the same interval at the exact 97.5% normal quantile.
+  // [0.4901624, 0.9433178], often quoted for this case, is the same interval at the exact 97.5%
+  // normal quantile.
   const WilsonInterval exact_z = WilsonScoreInterval(8.0, 10.0, 1.959963984540054);
   EXPECT_NEAR(exact_z.lower, 0.4901624715366417, 1e-15);
   EXPECT_NEAR(exact_z.upper, 0.9433178485456247, 1e-15);
