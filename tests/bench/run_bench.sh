@@ -300,7 +300,11 @@ main() {
   fi
 
   local -a reference_reports=()
-  if "${bin}" validate --help >/dev/null 2>&1; then
+  # CLI11 answers `--help` with the top-level help (exit 0) for an unknown subcommand: look for
+  # an option only validate has.
+  local validate_help
+  validate_help="$("${bin}" validate --help 2>&1 || true)"
+  if [[ "${validate_help}" == *--accepted* ]]; then
     step "parser-only reference: coattail validate, one core"
     if ! measured "${out}/reference" "${timeout_s}" "${pin[@]}" "${bin}" validate \
       --in "${events}"; then
