@@ -35,7 +35,8 @@ function(coattail_test name)
   add_executable(${name} ${ARG_SRCS})
   coattail_apply_flags(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+  # Named <target>.<suite>.<test>, so that `ctest -R engine_test` selects one binary's tests.
+  gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "COATTAIL_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 

@@ -414,6 +414,83 @@ absl::Status DynamoDbClient::BatchPutAll(std::string_view table, absl::Span<cons
   return absl::OkStatus();
 }
 
+absl::StatusOr<BatchGetResult> DynamoDbClient::BatchGetItem(std::string_view table,
+                                                            absl::Span<const Item> keys,
+                                                            bool consistent_read) {
+  constexpr std::string_view kWhat = "dynamodb BatchGetItem";
+  if (keys.empty() || keys.size() > kMaxBatchGetKeys) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BatchGetItem: ", keys.size(), " keys; expected 1 to ", kMaxBatchGetKeys));
+  }
+  if (table.empty()) return absl::InvalidArgumentError("BatchGetItem: empty table name");
+  std::string body = "{\"RequestItems\":{";
+  AppendJsonString(body, table);
+  body.append(":{\"Keys\":[");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    AppendItemJson(body, keys[i]);
+  }
+  body.append("]");
+  if (consistent_read) body.append(",\"ConsistentRead\":true");
+  body.append("}}}");
+  absl::StatusOr<std::string> response = client_->Call("DynamoDB_20120810.BatchGetItem", body);
+  if (!response.ok()) return response.status();
+  absl::StatusOr<simdjson::dom::element> root = internal::ParseResponse(*parser_, *response, kWhat);
+  if (!root.ok()) return root.status();
+
+  BatchGetResult result;
+  simdjson::dom::object responses;
+  if ((*root)["Responses"].get_object().get(responses) == simdjson::SUCCESS) {
+    for (const auto [name, items] : responses) {
+      if (name != table) return BadResponse(kWhat, "items of another table");
+      absl::StatusOr<std::vector<Item>> parsed = ReadItemArray(items, kWhat);
+      if (!parsed.ok()) return parsed.status();
+      result.items = *std::move(parsed);
+    }
+  }
+  simdjson::dom::object unprocessed;
+  if ((*root)["UnprocessedKeys"].get_object().get(unprocessed) == simdjson::SUCCESS) {
+    for (const auto [name, request] : unprocessed) {
+      if (name != table) return BadResponse(kWhat, "unprocessed keys of another table");
+      simdjson::dom::element again;
+      if (request["Keys"].get(again) != simdjson::SUCCESS) {
+        return BadResponse(kWhat, "unprocessed keys without \"Keys\"");
+      }
+      absl::StatusOr<std::vector<Item>> parsed = ReadItemArray(again, kWhat);
+      if (!parsed.ok()) return parsed.status();
+      result.unprocessed_keys = *std::move(parsed);
+    }
+  }
+  if (result.items.size() + result.unprocessed_keys.size() > keys.size()) {
+    return BadResponse(kWhat, "more items and unprocessed keys than keys asked for");
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<Item>> DynamoDbClient::BatchGetAll(std::string_view table,
+                                                              absl::Span<const Item> keys,
+                                                              int max_resend_rounds) {
+  std::vector<Item> items;
+  for (size_t start = 0; start < keys.size(); start += kMaxBatchGetKeys) {
+    const size_t count = std::min(kMaxBatchGetKeys, keys.size() - start);
+    absl::StatusOr<BatchGetResult> batch = BatchGetItem(table, keys.subspan(start, count));
+    for (int round = 0;; ++round) {
+      if (!batch.ok()) return batch.status();
+      for (Item& item : batch->items) items.push_back(std::move(item));
+      if (batch->unprocessed_keys.empty()) break;
+      if (round >= max_resend_rounds) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("dynamodb BatchGetItem: ", batch->unprocessed_keys.size(),
+                         " keys still unprocessed after ", max_resend_rounds, " resend rounds"));
+      }
+      client_->SleepBeforeRetry(round);
+      const std::vector<Item> again = std::move(batch->unprocessed_keys);
+      batch = BatchGetItem(table, again);
+    }
+  }
+  return items;
+}
+
 absl::StatusOr<std::optional<Item>> DynamoDbClient::GetItem(std::string_view table, const Item& key,
                                                             bool consistent_read) {
   constexpr std::string_view kWhat = "dynamodb GetItem";

@@ -124,9 +124,15 @@ struct TableDescription {
   std::vector<AttributeDefinition> attribute_definitions;
 };
 
+struct BatchGetResult {
+  std::vector<Item> items;             // in no particular order
+  std::vector<Item> unprocessed_keys;  // to be asked for again, after a backoff
+};
+
 class DynamoDbClient {
  public:
   static constexpr size_t kMaxBatchWriteItems = 25;
+  static constexpr size_t kMaxBatchGetKeys = 100;
 
   explicit DynamoDbClient(std::unique_ptr<AwsJsonClient> client);
   ~DynamoDbClient();
@@ -145,6 +151,17 @@ class DynamoDbClient {
   // client's backoff, at most `max_resend_rounds` times per call.
   absl::Status BatchPutAll(std::string_view table, absl::Span<const Item> items,
                            int max_resend_rounds = 8);
+
+  // One BatchGetItem call for 1 to 100 distinct keys of `table`. Keys without an item are simply
+  // absent from the answer; the keys DynamoDB did not process (throttling, 16 MB of answer) come
+  // back in `unprocessed_keys`.
+  absl::StatusOr<BatchGetResult> BatchGetItem(std::string_view table, absl::Span<const Item> keys,
+                                              bool consistent_read = false);
+
+  // The items of all `keys`, in calls of up to 100, asking again for unprocessed keys with the
+  // client's backoff, at most `max_resend_rounds` times per call.
+  absl::StatusOr<std::vector<Item>> BatchGetAll(std::string_view table, absl::Span<const Item> keys,
+                                                int max_resend_rounds = 8);
 
   // nullopt when there is no item with this key.
   absl::StatusOr<std::optional<Item>> GetItem(std::string_view table, const Item& key,

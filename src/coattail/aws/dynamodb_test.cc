@@ -121,6 +121,67 @@ TEST_F(DynamoDbTest, BatchWriteItemLimits) {
   EXPECT_TRUE(unprocessed->empty());
 }
 
+TEST_F(DynamoDbTest, BatchGetItemRequestItemsAndUnprocessedKeys) {
+  TestHttpServer server({CannedResponse::Json(200, R"({"Responses":{"scores":[
+      {"wallet":{"S":"0xa"},"horizon_ms":{"N":"3600000"},"smart_money":{"BOOL":true}}]},
+      "UnprocessedKeys":{"scores":{"Keys":[{"wallet":{"S":"0xb"},"horizon_ms":{"N":"3600000"}}]}}})")});
+  DynamoDbClient dynamodb = MakeClient(server);
+  const std::vector<Item> keys = {
+      {{"wallet", AttributeValue::S("0xa")}, {"horizon_ms", AttributeValue::N(int64_t{3600000})}},
+      {{"wallet", AttributeValue::S("0xb")}, {"horizon_ms", AttributeValue::N(int64_t{3600000})}},
+      {{"wallet", AttributeValue::S("0xc")}, {"horizon_ms", AttributeValue::N(int64_t{3600000})}},
+  };
+  absl::StatusOr<BatchGetResult> result = dynamodb.BatchGetItem("scores", keys);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->items.size(), 1u);
+  EXPECT_EQ(result->items[0].at("smart_money"), AttributeValue::Bool(true));
+  ASSERT_EQ(result->unprocessed_keys.size(), 1u);
+  EXPECT_EQ(result->unprocessed_keys[0], keys[1]);
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].Header("X-Amz-Target"), "DynamoDB_20120810.BatchGetItem");
+  EXPECT_EQ(BodyOf(requests[0]), nlohmann::json::parse(R"({"RequestItems":{"scores":{"Keys":[
+      {"horizon_ms":{"N":"3600000"},"wallet":{"S":"0xa"}},
+      {"horizon_ms":{"N":"3600000"},"wallet":{"S":"0xb"}},
+      {"horizon_ms":{"N":"3600000"},"wallet":{"S":"0xc"}}]}}})"));
+}
+
+TEST_F(DynamoDbTest, BatchGetItemLimitsAndAnswersForAnotherTable) {
+  TestHttpServer server({CannedResponse::Json(200, R"({"Responses":{"other":[]}})")});
+  DynamoDbClient dynamodb = MakeClient(server);
+  std::vector<Item> many(101, Item{{"id", AttributeValue::S("x")}});
+  EXPECT_EQ(dynamodb.BatchGetItem("t", many).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(dynamodb.BatchGetItem("t", {}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(server.requests().empty());
+  absl::StatusOr<BatchGetResult> wrong = dynamodb.BatchGetItem("t", {many[0]});
+  EXPECT_FALSE(wrong.ok());
+  EXPECT_THAT(std::string(wrong.status().message()), HasSubstr("another table"));
+}
+
+TEST_F(DynamoDbTest, BatchGetAllChunksAndAsksAgainForUnprocessedKeys) {
+  // 150 keys -> calls of 100 and 50; the first call leaves one key unprocessed once.
+  std::vector<Item> keys;
+  for (int i = 0; i < 150; ++i) keys.push_back({{"id", AttributeValue::S(absl::StrCat("k", i))}});
+  TestHttpServer server({
+      CannedResponse::Json(200, R"({"Responses":{"t":[{"id":{"S":"k0"}}]},
+          "UnprocessedKeys":{"t":{"Keys":[{"id":{"S":"k1"}}]}}})"),
+      CannedResponse::Json(200, R"({"Responses":{"t":[{"id":{"S":"k1"}}]}})"),
+      CannedResponse::Json(200, R"({"Responses":{"t":[{"id":{"S":"k149"}}]}})"),
+  });
+  DynamoDbClient dynamodb = MakeClient(server);
+  absl::StatusOr<std::vector<Item>> items = dynamodb.BatchGetAll("t", keys);
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->size(), 3u);
+  EXPECT_EQ((*items)[1].at("id"), AttributeValue::S("k1"));
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(BodyOf(requests[0])["RequestItems"]["t"]["Keys"].size(), 100u);
+  EXPECT_EQ(BodyOf(requests[1])["RequestItems"]["t"]["Keys"].size(), 1u);
+  EXPECT_EQ(BodyOf(requests[2])["RequestItems"]["t"]["Keys"].size(), 50u);
+  EXPECT_EQ(sleeps_.size(), 1u) << "one backoff before asking again";
+}
+
 TEST_F(DynamoDbTest, BatchPutAllChunksAndResendsUnprocessed) {
   // 30 items -> calls of 25 and 5; the first call leaves two items unprocessed once.
   int call = 0;

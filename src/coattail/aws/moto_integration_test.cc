@@ -148,6 +148,21 @@ TEST_F(MotoTest, DynamoDbRoundTrip) {
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_FALSE(none->has_value());
 
+  // 120 keys (two calls), 60 of them without an item: those are simply absent.
+  std::vector<Item> keys;
+  for (int i = 0; i < 120; ++i) {
+    keys.push_back({{"wallet", AttributeValue::S(i % 2 == 0 ? "0xaa" : "0xcc")},
+                    {"ts", AttributeValue::N(int64_t{1767225600000} + i / 2)}});
+  }
+  absl::StatusOr<std::vector<Item>> batch = dynamodb->BatchGetAll("alerts", keys);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), 30u) << "0xaa holds ts +0 .. +29; 0xcc holds nothing";
+  for (const Item& item : *batch) {
+    EXPECT_EQ(item.at("wallet").text(), "0xaa");
+    EXPECT_EQ(*item.at("usd").AsDouble(),
+              617.25 + static_cast<double>(*item.at("ts").AsInt64() - 1767225600000));
+  }
+
   QueryRequest query;
   query.table = "alerts";
   query.key_condition_expression = "wallet = :w AND #ts >= :t";
