@@ -491,6 +491,61 @@ absl::StatusOr<std::vector<Item>> DynamoDbClient::BatchGetAll(std::string_view t
   return items;
 }
 
+namespace {
+
+// The common end of a conditional write: a failed condition is an answer, not an error.
+absl::StatusOr<bool> ConditionalOutcome(const absl::StatusOr<std::string>& response) {
+  if (response.ok()) return true;
+  if (AwsErrorType(response.status()) == "ConditionalCheckFailedException") return false;
+  return response.status();
+}
+
+void AppendExpressionValues(std::string& body, const Item& values) {
+  if (values.empty()) return;
+  body.append(",\"ExpressionAttributeValues\":");
+  AppendItemJson(body, values);
+}
+
+}  // namespace
+
+absl::StatusOr<bool> DynamoDbClient::PutItemIf(std::string_view table, const Item& item,
+                                               std::string_view condition_expression,
+                                               const Item& expression_attribute_values) {
+  if (table.empty() || item.empty() || condition_expression.empty()) {
+    return absl::InvalidArgumentError("PutItemIf: table, item and condition are required");
+  }
+  std::string body = "{\"TableName\":";
+  AppendJsonString(body, table);
+  body.append(",\"Item\":");
+  AppendItemJson(body, item);
+  body.append(",\"ConditionExpression\":");
+  AppendJsonString(body, condition_expression);
+  AppendExpressionValues(body, expression_attribute_values);
+  body.append("}");
+  return ConditionalOutcome(client_->Call("DynamoDB_20120810.PutItem", body));
+}
+
+absl::StatusOr<bool> DynamoDbClient::UpdateItemIf(std::string_view table, const Item& key,
+                                                  std::string_view update_expression,
+                                                  std::string_view condition_expression,
+                                                  const Item& expression_attribute_values) {
+  if (table.empty() || key.empty() || update_expression.empty() || condition_expression.empty()) {
+    return absl::InvalidArgumentError(
+        "UpdateItemIf: table, key, update and condition are required");
+  }
+  std::string body = "{\"TableName\":";
+  AppendJsonString(body, table);
+  body.append(",\"Key\":");
+  AppendItemJson(body, key);
+  body.append(",\"UpdateExpression\":");
+  AppendJsonString(body, update_expression);
+  body.append(",\"ConditionExpression\":");
+  AppendJsonString(body, condition_expression);
+  AppendExpressionValues(body, expression_attribute_values);
+  body.append("}");
+  return ConditionalOutcome(client_->Call("DynamoDB_20120810.UpdateItem", body));
+}
+
 absl::StatusOr<std::optional<Item>> DynamoDbClient::GetItem(std::string_view table, const Item& key,
                                                             bool consistent_read) {
   constexpr std::string_view kWhat = "dynamodb GetItem";

@@ -163,6 +163,19 @@ class DynamoDbClient {
   absl::StatusOr<std::vector<Item>> BatchGetAll(std::string_view table, absl::Span<const Item> keys,
                                                 int max_resend_rounds = 8);
 
+  // PutItem under a condition ("attribute_not_exists(pk)"): true when written, false when the
+  // condition did not hold (ConditionalCheckFailedException), an error otherwise.
+  absl::StatusOr<bool> PutItemIf(std::string_view table, const Item& item,
+                                 std::string_view condition_expression,
+                                 const Item& expression_attribute_values = {});
+
+  // UpdateItem of the item with `key` ("SET retracted = :t") under a condition: true when
+  // updated, false when the condition did not hold, an error otherwise.
+  absl::StatusOr<bool> UpdateItemIf(std::string_view table, const Item& key,
+                                    std::string_view update_expression,
+                                    std::string_view condition_expression,
+                                    const Item& expression_attribute_values = {});
+
   // nullopt when there is no item with this key.
   absl::StatusOr<std::optional<Item>> GetItem(std::string_view table, const Item& key,
                                               bool consistent_read = false);

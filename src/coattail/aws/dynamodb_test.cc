@@ -182,6 +182,41 @@ TEST_F(DynamoDbTest, BatchGetAllChunksAndAsksAgainForUnprocessedKeys) {
   EXPECT_EQ(sleeps_.size(), 1u) << "one backoff before asking again";
 }
 
+TEST_F(DynamoDbTest, ConditionalWritesAnswerFalseOnlyForAFailedCondition) {
+  TestHttpServer server({
+      CannedResponse::Json(200, "{}"),
+      CannedResponse::Json(
+          400,
+          R"json({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"})json"),
+      CannedResponse::Json(
+          400,
+          R"json({"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"bad expression"})json"),
+  });
+  DynamoDbClient dynamodb = MakeClient(server);
+  const Item key = {{"id", AttributeValue::S("a")}};
+  absl::StatusOr<bool> put = dynamodb.PutItemIf("t", key, "attribute_not_exists(id)");
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_TRUE(*put);
+  absl::StatusOr<bool> update = dynamodb.UpdateItemIf(
+      "t", key, "SET r = :t", "attribute_exists(id)", {{":t", AttributeValue::Bool(true)}});
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_FALSE(*update);
+  absl::StatusOr<bool> bad = dynamodb.PutItemIf("t", key, "attribute_not_exists(");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(dynamodb.PutItemIf("t", key, "").status().code(), absl::StatusCode::kInvalidArgument);
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].Header("X-Amz-Target"), "DynamoDB_20120810.PutItem");
+  EXPECT_EQ(BodyOf(requests[0]), nlohmann::json::parse(R"json({"TableName":"t",
+      "Item":{"id":{"S":"a"}},"ConditionExpression":"attribute_not_exists(id)"})json"));
+  EXPECT_EQ(requests[1].Header("X-Amz-Target"), "DynamoDB_20120810.UpdateItem");
+  EXPECT_EQ(BodyOf(requests[1]), nlohmann::json::parse(R"json({"TableName":"t",
+      "Key":{"id":{"S":"a"}},"UpdateExpression":"SET r = :t",
+      "ConditionExpression":"attribute_exists(id)",
+      "ExpressionAttributeValues":{":t":{"BOOL":true}}})json"));
+}
+
 TEST_F(DynamoDbTest, BatchPutAllChunksAndResendsUnprocessed) {
   // 30 items -> calls of 25 and 5; the first call leaves two items unprocessed once.
   int call = 0;
