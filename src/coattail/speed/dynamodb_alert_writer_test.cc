@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
 #include "coattail/aws/testing/clients.h"
 #include "coattail/aws/testing/moto_fixture.h"
+#include "coattail/aws/testing/moto_server.h"
 #include "gtest/gtest.h"
 
 namespace coattail::speed {
@@ -33,20 +33,10 @@ class DynamoDbAlertWriterTest : public aws::testing::MotoTest {};
 
 // Against the emulator, which evaluates condition expressions as DynamoDB does.
 TEST_F(DynamoDbAlertWriterTest, WritesOnceAndRetractsOnlyWhatExists) {
-  aws::ClientOptions options;
-  options.proxy = "";
-  options.request_timeout = absl::Seconds(20);
-  absl::StatusOr<aws::DynamoDbClient> client =
-      aws::testing::MakeDynamoDbFor(server().endpoint(), "us-west-2", options);
+  absl::StatusOr<aws::DynamoDbClient> client = aws::testing::MakeDynamoDbFor(
+      server().endpoint(), "us-west-2", aws::testing::EmulatorClientOptions());
   ASSERT_TRUE(client.ok()) << client.status();
-  ASSERT_TRUE(client->client()
-                  .Call("DynamoDB_20120810.CreateTable",
-                        R"({"TableName":"alerts","BillingMode":"PAY_PER_REQUEST",
-          "AttributeDefinitions":[{"AttributeName":"wallet","AttributeType":"S"},
-                                  {"AttributeName":"alert_key","AttributeType":"S"}],
-          "KeySchema":[{"AttributeName":"wallet","KeyType":"HASH"},
-                       {"AttributeName":"alert_key","KeyType":"RANGE"}]})")
-                  .ok());
+  ASSERT_TRUE(aws::testing::CreateStringKeyedTable(*client, "alerts", "wallet", "alert_key").ok());
   DynamoDbAlertWriter writer(&*client, "alerts");
   const engine::Alert a = MakeAlert("0xaa", "a1", 1'767'225'600'000, 0.01);
   const engine::Alert b = MakeAlert("0xbb", "b1", 1'767'225'660'000, 0.02);

@@ -75,14 +75,7 @@ TEST_F(DynamoDbSinkMotoTest, ReplayRewritesIdenticalItemsAndRetractionMarksThem)
   auto client = aws::testing::MakeDynamoDbFor(server().endpoint(), "us-west-2",
                                               aws::testing::EmulatorClientOptions());
   ASSERT_TRUE(client.ok()) << client.status();
-  ASSERT_TRUE(client->client()
-                  .Call("DynamoDB_20120810.CreateTable",
-                        R"({"TableName":"alerts","BillingMode":"PAY_PER_REQUEST",
-                            "AttributeDefinitions":[{"AttributeName":"wallet","AttributeType":"S"},
-                                                    {"AttributeName":"alert_key","AttributeType":"S"}],
-                            "KeySchema":[{"AttributeName":"wallet","KeyType":"HASH"},
-                                         {"AttributeName":"alert_key","KeyType":"RANGE"}]})")
-                  .ok());
+  ASSERT_TRUE(aws::testing::CreateStringKeyedTable(*client, "alerts", "wallet", "alert_key").ok());
   DynamoDbSink sink(&*client, DynamoDbSinkOptions{"alerts", "", 90});
   std::vector<engine::Alert> alerts;
   for (int i = 0; i < 60; ++i)

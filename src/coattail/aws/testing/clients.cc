@@ -2,7 +2,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
+
+#include "coattail/io/json_writer.h"
 
 namespace coattail::aws::testing {
 namespace {
@@ -44,6 +47,22 @@ absl::StatusOr<KinesisClient> MakeKinesisFor(const std::string& endpoint_url,
 absl::StatusOr<DynamoDbClient> MakeDynamoDbFor(const std::string& endpoint_url,
                                                const std::string& region, ClientOptions options) {
   return MakeTyped<DynamoDbClient>(kDynamoDb, endpoint_url, region, std::move(options));
+}
+
+absl::Status CreateStringKeyedTable(DynamoDbClient& client, std::string_view table,
+                                    std::string_view hash_key, std::string_view range_key) {
+  std::string body = "{\"TableName\":";
+  io::AppendJsonString(body, table);
+  body.append(",\"BillingMode\":\"PAY_PER_REQUEST\",\"AttributeDefinitions\":[{\"AttributeName\":");
+  io::AppendJsonString(body, hash_key);
+  body.append(",\"AttributeType\":\"S\"},{\"AttributeName\":");
+  io::AppendJsonString(body, range_key);
+  body.append(",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":");
+  io::AppendJsonString(body, hash_key);
+  body.append(",\"KeyType\":\"HASH\"},{\"AttributeName\":");
+  io::AppendJsonString(body, range_key);
+  body.append(",\"KeyType\":\"RANGE\"}]}");
+  return client.client().Call("DynamoDB_20120810.CreateTable", body).status();
 }
 
 }  // namespace coattail::aws::testing

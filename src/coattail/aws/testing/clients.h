@@ -7,7 +7,9 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "coattail/aws/credentials.h"
 #include "coattail/aws/dynamodb.h"
@@ -34,6 +36,10 @@ absl::StatusOr<KinesisClient> MakeKinesisFor(const std::string& endpoint_url,
 absl::StatusOr<DynamoDbClient> MakeDynamoDbFor(const std::string& endpoint_url,
                                                const std::string& region,
                                                ClientOptions options = {});
+
+// Creates an on-demand table keyed by string attributes `hash_key` and `range_key`.
+absl::Status CreateStringKeyedTable(DynamoDbClient& client, std::string_view table,
+                                    std::string_view hash_key, std::string_view range_key);
 
 }  // namespace coattail::aws::testing
 
